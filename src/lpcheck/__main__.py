@@ -1,0 +1,3 @@
+from lpcheck.cli import main
+
+main()
