@@ -40,19 +40,48 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report to FILE instead of standard output.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="warning", show_default=True,
-              help="Exit 1 when a finding at or above this severity exists ('never': always exit 0).")
-@click.option("--select", multiple=True, metavar="IDS",
-              help="Only these rules or prefixes (e.g. LP1,LP301). Repeatable or comma-separated.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity exists ('never': always exit 0).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="IDS",
+    help="Only these rules or prefixes (e.g. LP1,LP301). Repeatable or comma-separated.",
+)
 @click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules or prefixes.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which files were skipped and why.")
 @click.option("--no-color", is_flag=True, help="Never colour the text output (NO_COLOR is honoured too).")
-def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str, select: tuple[str, ...],
-          ignore: tuple[str, ...], verbose: bool, no_color: bool) -> None:
+def check(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    verbose: bool,
+    no_color: bool,
+) -> None:
     """Scan PATHS (files or directories; default: the current directory)."""
     from lpcheck.engine import Options, scan
     from lpcheck.findings import SEVERITY_RANK
@@ -99,10 +128,21 @@ def rules_cmd(fmt: str) -> None:
     if fmt == "json":
         import json
 
-        click.echo(json.dumps([
-            {"id": m.id, "name": m.name, "severity": m.severity, "formats": list(m.formats), "title": m.title}
-            for m in meta.values()
-        ], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": m.id,
+                        "name": m.name,
+                        "severity": m.severity,
+                        "formats": list(m.formats),
+                        "title": m.title,
+                    }
+                    for m in meta.values()
+                ],
+                indent=2,
+            )
+        )
     else:
         click.echo(rules_table(meta))
 

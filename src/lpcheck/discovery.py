@@ -20,9 +20,24 @@ MAX_BYTES = 20 * 1024 * 1024  # larger files are reported, not parsed: no single
 
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".terraform", ".terragrunt-cache", "node_modules", ".venv", "venv",
-        "virtualenv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-        ".aws-sam", ".serverless", "site-packages",
+        ".git",
+        ".hg",
+        ".svn",
+        ".terraform",
+        ".terragrunt-cache",
+        "node_modules",
+        ".venv",
+        "venv",
+        "virtualenv",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".aws-sam",
+        ".serverless",
+        "site-packages",
     }
 )
 TF_SUFFIXES = (".tf", ".tf.json")
@@ -189,7 +204,9 @@ def _classify_text(path: Path, text: str, explicit: bool) -> tuple[str | None, A
 
 
 def _looks_like_iac(text: str) -> bool:
-    return any(s in text for s in ('"Statement"', "AWSTemplateFormatVersion", '"Resources"', '"PolicyVersion"'))
+    return any(
+        s in text for s in ('"Statement"', "AWSTemplateFormatVersion", '"Resources"', '"PolicyVersion"')
+    )
 
 
 def _guess_json_kind(text: str) -> str:
@@ -235,7 +252,9 @@ def _add(out: Discovery, path: Path, *, explicit: bool, seen: set[Path]) -> None
         return
     iac_ext = path.name.lower().endswith(TF_SUFFIXES + TFVARS_SUFFIXES + (".template",))
     if size > MAX_BYTES:
-        message = f"file too large to scan ({size / 1048576:.1f} MiB; the limit is {MAX_BYTES // 1048576} MiB)"
+        message = (
+            f"file too large to scan ({size / 1048576:.1f} MiB; the limit is {MAX_BYTES // 1048576} MiB)"
+        )
         if explicit or iac_ext:
             out.rejected.append(Rejected(display, message))
         else:
@@ -260,7 +279,9 @@ def _add(out: Discovery, path: Path, *, explicit: bool, seen: set[Path]) -> None
         return
     if not text.strip():
         if path.name.lower().endswith(TF_SUFFIXES + TFVARS_SUFFIXES):
-            out.files.append(SourceFile(path, display, _classify_text(path, text, explicit)[0] or TF, text, explicit))
+            out.files.append(
+                SourceFile(path, display, _classify_text(path, text, explicit)[0] or TF, text, explicit)
+            )
         elif explicit:
             out.empty.append(display)
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,8 +87,10 @@ def build_units(found: disc.Discovery) -> list[Unit]:
                     text = path.read_text(encoding="utf-8-sig")
                 except (OSError, UnicodeDecodeError):
                     continue
-                kind = disc.TFVARS if low.endswith(disc.TFVARS_SUFFIXES) else (
-                    disc.TF_JSON if low.endswith(".tf.json") else disc.TF
+                kind = (
+                    disc.TFVARS
+                    if low.endswith(disc.TFVARS_SUFFIXES)
+                    else (disc.TF_JSON if low.endswith(".tf.json") else disc.TF)
                 )
                 sibling = disc.SourceFile(path, disc._display(path), kind, text, False)
                 files.append(sibling)
@@ -120,7 +122,9 @@ def adapt_unit(unit: Unit) -> AdaptResult:
     return adapt_policy_file(f.path, f.display, f.text)
 
 
-def run_rules(model: Model, options: Options, severities: dict[str, str], notes: list[Notification]) -> list[Finding]:
+def run_rules(
+    model: Model, options: Options, severities: dict[str, str], notes: list[Notification]
+) -> list[Finding]:
     from lpcheck.rules import load_all
 
     findings: list[Finding] = []
@@ -170,11 +174,84 @@ def _internal(what: str, exc: BaseException) -> Notification:
     return Notification("error", f"internal error: {what}: {detail}")
 
 
-def scan(
-    paths: Iterable[str],
-    options: Options | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> ScanResult:
+PARALLEL_MIN_UNITS = 24  # below this, starting worker processes costs more than it saves
+
+
+@dataclass(slots=True)
+class UnitOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+    scanned: int = 0
+
+
+def process_unit(unit: Unit, options: Options, severities: dict[str, str]) -> UnitOutcome:
+    """Adapt one unit and run the rules on it; never raises."""
+    out = UnitOutcome(scanned=len(unit.files) - len(unit.context_only))
+
+    def parse_error(loc: Location, message: str) -> None:
+        if loc.path in unit.context_only:
+            return
+        out.findings.append(_parse_finding(loc, message, options, severities))
+        out.notifications.append(Notification("error", message, loc, PARSE_ERROR))
+
+    try:
+        adapted = adapt_unit(unit)
+    except ParseFailure as exc:
+        parse_error(exc.loc, exc.message)
+        return out
+    except Exception as exc:
+        out.notifications.append(_internal(f"cannot analyse {unit.files[0].display}", exc))
+        return out
+    for problem in adapted.problems:
+        if isinstance(problem, ParseFailure):
+            parse_error(problem.loc, problem.message)
+        else:
+            out.notifications.append(_internal(f"while analysing {unit.files[0].display}", problem))
+    for f in run_rules(adapted.model, options, severities, out.notifications):
+        if f.loc.path not in unit.context_only:
+            out.findings.append(f)
+    out.findings = [f for f in out.findings if f.rule_id != PARSE_ERROR or options.wants(PARSE_ERROR)]
+    return out
+
+
+def _parse_finding(loc: Location, message: str, options: Options, severities: dict[str, str]) -> Finding:
+    return Finding(
+        rule_id=PARSE_ERROR,
+        severity=severities.get(PARSE_ERROR, "error"),
+        message=message,
+        loc=loc,
+        key=message,
+    )
+
+
+def _process_star(args: tuple[Unit, Options, dict[str, str]]) -> UnitOutcome:
+    return process_unit(*args)
+
+
+def _outcomes(units: list[Unit], options: Options, severities: dict[str, str], jobs: int):
+    if jobs > 1 and len(units) >= PARALLEL_MIN_UNITS:
+        import multiprocessing
+
+        try:
+            ctx = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: stay serial
+            ctx = None
+        if ctx is not None:
+            # Load the rules and handlers once in the parent; forked workers inherit them.
+            from lpcheck.adapters.registry import load_handlers
+            from lpcheck.rules import load_all
+
+            load_handlers()
+            load_all()
+            with ctx.Pool(jobs) as pool:
+                yield from pool.imap(_process_star, [(u, options, severities) for u in units], chunksize=4)
+            return
+    for unit in units:
+        yield process_unit(unit, options, severities)
+
+
+def scan(paths: Iterable[str], options: Options | None = None, jobs: int | None = None) -> ScanResult:
+    """Scan ``paths``; ``jobs`` worker processes for large scans (default: the CPU count)."""
     options = options or Options()
     result = ScanResult(root=Path.cwd())
     found = disc.discover(paths)
@@ -182,40 +259,22 @@ def scan(
     severities = _severities()
     findings: list[Finding] = []
 
-    def parse_error(loc: Location, message: str) -> None:
-        if options.wants(PARSE_ERROR):
-            findings.append(
-                Finding(rule_id=PARSE_ERROR, severity=severities.get(PARSE_ERROR, "error"),
-                        message=message, loc=loc, key=message)
-            )
-        result.notifications.append(Notification("error", message, loc, PARSE_ERROR))
-
     for rej in found.rejected:
-        parse_error(Location(rej.display, rej.line, rej.column), rej.message)
+        loc = Location(rej.display, rej.line, rej.column)
+        if options.wants(PARSE_ERROR):
+            findings.append(_parse_finding(loc, rej.message, options, severities))
+        result.notifications.append(Notification("error", rej.message, loc, PARSE_ERROR))
     for display in found.empty:
-        result.notifications.append(Notification("note", "empty file, nothing to check", Location(display, 1, 1)))
+        result.notifications.append(
+            Notification("note", "empty file, nothing to check", Location(display, 1, 1))
+        )
 
-    for unit in build_units(found):
-        result.files_scanned += len(unit.files) - len(unit.context_only)
-        if progress:
-            progress(unit.files[0].display)
-        try:
-            adapted = adapt_unit(unit)
-        except ParseFailure as exc:
-            parse_error(exc.loc, exc.message)
-            continue
-        except Exception as exc:
-            result.notifications.append(_internal(f"cannot analyse {unit.files[0].display}", exc))
-            continue
-        for problem in adapted.problems:
-            if isinstance(problem, ParseFailure):
-                if problem.loc.path not in unit.context_only:
-                    parse_error(problem.loc, problem.message)
-            else:
-                result.notifications.append(_internal(f"while analysing {unit.files[0].display}", problem))
-        for f in run_rules(adapted.model, options, severities, result.notifications):
-            if f.loc.path not in unit.context_only:
-                findings.append(f)
+    units = build_units(found)
+    jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    for outcome in _outcomes(units, options, severities, jobs):
+        result.files_scanned += outcome.scanned
+        findings.extend(outcome.findings)
+        result.notifications.extend(outcome.notifications)
 
     unique: dict[tuple, Finding] = {}
     for f in findings:

@@ -30,10 +30,7 @@ class Principal:
     @property
     def is_public(self) -> bool:
         """Anyone: ``"*"`` or ``{"AWS": "*"}`` (also inside a list)."""
-        for kind, value in self.entries:
-            if kind in ("*", "AWS") and value.as_str() == "*":
-                return True
-        return False
+        return any(kind in ("*", "AWS") and value.as_str() == "*" for kind, value in self.entries)
 
 
 @dataclass(slots=True, kw_only=True)

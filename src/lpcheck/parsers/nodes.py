@@ -85,7 +85,9 @@ def to_python(node: Node | None) -> Any:
     return None
 
 
-def iter_scalars(node: Node | None, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], ScalarNode]]:
+def iter_scalars(
+    node: Node | None, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], ScalarNode]]:
     """Every scalar leaf with the key path that leads to it (list items contribute no key)."""
     if node is None:
         return
