@@ -63,7 +63,8 @@ def admin_access_attached(model: Model) -> Iterable[Issue]:
         if label not in principals:
             principals.append(label)
     for loc, (witness, principals) in found.items():
-        via = f" (through {witness.origin})" if witness.origin else ""
+        origin = witness.origin or ""
+        via = f" (from {origin})" if origin and not origin.startswith("pseudo parameter") else ""
         message = (
             f"AWS managed policy {ADMIN_POLICY}{via} is attached to {', '.join(principals)}"
             f"{witness.describe_condition()}: it grants every action on every resource; attach a "
