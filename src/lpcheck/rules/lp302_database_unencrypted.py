@@ -1,0 +1,78 @@
+"""LP302 database-unencrypted: database storage encryption off or absent.
+
+Covers standalone RDS instances, Aurora/DocumentDB/Neptune/Multi-AZ DB clusters and Redshift
+provisioned clusters. Not reported: cluster members (they take the cluster's setting, reported
+on the cluster), read replicas (they inherit the source's encryption), Aurora Serverless v1
+clusters (always encrypted), and, through the adapters, resources restored from a snapshot or a
+point in time or named with a KMS key (their encryption is inherited or intended: unknown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lpcheck.findings import Issue
+from lpcheck.model.container import Model
+from lpcheck.model.resources import DBCluster, DBInstance, RedshiftCluster, Resource
+from lpcheck.model.values import Value
+from lpcheck.rules.base import rule
+from lpcheck.rules.lp401_single_az_database import describe_setting, insecure_flag, is_member, is_replica
+
+_FAMILY = {
+    "aurora": "Aurora DB cluster",
+    "docdb": "DocumentDB cluster",
+    "neptune": "Neptune DB cluster",
+    "rds": "Multi-AZ DB cluster",
+}
+
+
+def _issue(resource: Resource, value: Value, what: str, cfn: str, tf: str, default: str) -> Issue | None:
+    witness = insecure_flag(value)
+    if witness is None:
+        return None
+    setting = describe_setting(witness, resource, cfn, tf, default)
+    return Issue(
+        loc=witness.at(resource.loc),
+        message=f"{what} {resource.address} stores data unencrypted: {setting}",
+        resource=resource.address,
+        key=f"{resource.address}:storage_encrypted",
+    )
+
+
+@rule("LP302")
+def database_unencrypted(model: Model) -> Iterable[Issue]:
+    found: list[Issue | None] = []
+    for db in model.of(DBInstance):
+        if is_member(db) or is_replica(db):
+            continue
+        found.append(
+            _issue(
+                db,
+                db.storage_encrypted,
+                "RDS DB instance",
+                "StorageEncrypted",
+                "storage_encrypted",
+                "defaults to false",
+            )
+        )
+    for cluster in model.of(DBCluster):
+        if cluster.serverless:
+            continue
+        what = _FAMILY.get(cluster.family, "DB cluster")
+        found.append(
+            _issue(
+                cluster,
+                cluster.storage_encrypted,
+                what,
+                "StorageEncrypted",
+                "storage_encrypted",
+                "defaults to false",
+            )
+        )
+    for rs in model.of(RedshiftCluster):
+        found.append(
+            _issue(
+                rs, rs.encrypted, "Redshift cluster", "Encrypted", "encrypted", "encryption is not declared"
+            )
+        )
+    yield from (issue for issue in found if issue is not None)

@@ -1,0 +1,73 @@
+"""LP405 backups-disabled: RDS automated backups off; DynamoDB tables without PITR (note).
+
+- An RDS DB instance with ``BackupRetentionPeriod``/``backup_retention_period`` 0. Absent is the
+  AWS default of 1 day (no finding). Read replicas are skipped (0 is their normal setting: the
+  source holds the backups) and cluster members too (Aurora/DocumentDB/Neptune keep backups on
+  the cluster, whose retention cannot be below 1).
+- A DynamoDB table (``AWS::DynamoDB::Table``, each replica of ``AWS::DynamoDB::GlobalTable``,
+  SAM ``AWS::Serverless::SimpleTable``, ``aws_dynamodb_table``) without point-in-time recovery
+  (off by default): reported with severity ``note``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lpcheck.findings import Issue
+from lpcheck.model.container import Model
+from lpcheck.model.resources import DBInstance, Table
+from lpcheck.rules.base import rule
+from lpcheck.rules.lp401_single_az_database import describe_setting, insecure_flag, is_member, is_replica
+
+
+def _instances(model: Model) -> Iterable[Issue]:
+    for db in model.of(DBInstance):
+        if is_member(db) or is_replica(db):
+            continue
+        witness = db.backup_retention.find(lambda v: v.as_int() == 0)
+        if witness is None:
+            continue
+        setting = describe_setting(witness, db, "BackupRetentionPeriod", "backup_retention_period", "")
+        yield Issue(
+            loc=witness.at(db.loc),
+            message=f"RDS DB instance {db.address} has automated backups disabled: {setting}",
+            resource=db.address,
+            key=f"{db.address}:backup_retention",
+        )
+
+
+def _tables(model: Model) -> Iterable[Issue]:
+    for table in model.of(Table):
+        if table.type == "AWS::Serverless::SimpleTable":
+            yield Issue(
+                loc=table.loc,
+                message=(
+                    f"DynamoDB table {table.address} has no point-in-time recovery: "
+                    "AWS::Serverless::SimpleTable cannot enable it (use AWS::DynamoDB::Table with "
+                    "PointInTimeRecoverySpecification)"
+                ),
+                resource=table.address,
+                key=f"{table.address}:pitr",
+                severity="note",
+            )
+            continue
+        witness = insecure_flag(table.pitr)
+        if witness is None:
+            continue
+        cfn = "PointInTimeRecoveryEnabled"
+        if witness.is_absent and not table.type.startswith("AWS::DynamoDB::Global"):
+            cfn = "PointInTimeRecoverySpecification"
+        setting = describe_setting(witness, table, cfn, "point_in_time_recovery.enabled", "defaults to false")
+        yield Issue(
+            loc=witness.at(table.loc),
+            message=f"DynamoDB table {table.address} has no point-in-time recovery: {setting}",
+            resource=table.address,
+            key=f"{table.address}:pitr",
+            severity="note",
+        )
+
+
+@rule("LP405")
+def backups_disabled(model: Model) -> Iterable[Issue]:
+    yield from _instances(model)
+    yield from _tables(model)
