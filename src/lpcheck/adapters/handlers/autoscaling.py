@@ -1,0 +1,110 @@
+"""Auto Scaling groups: the Availability Zones and subnets they place instances in.
+
+``ComputeGroup.zones``/``subnets`` are literal tuples with one entry per written element: the
+element's text, or ``None`` when it is unknown (a reference to a subnet resource, a variable without
+default). The *count* of a written list is known even when its elements are not, so
+``[aws_subnet.a.id]`` is one subnet; a list that is itself unknown (a variable, a splat, a
+``List<AWS::EC2::Subnet::Id>`` parameter without default, ``Fn::GetAZs``) stays unknown. A
+comma-separated string (a ``CommaDelimitedList`` default resolved to text) is split.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+from lpcheck.adapters.context import AdaptContext
+from lpcheck.adapters.handlers.ec2 import and_labels, under
+from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.view import ResourceView
+from lpcheck.location import Location
+from lpcheck.model.resources import ComputeGroup
+from lpcheck.model.values import Value
+from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode
+
+_MAX_COMBINATIONS = 16
+_UNKNOWN = object()  # an element whose presence, not only value, cannot be known
+
+
+def _element(node: Node | None, item_key: str | None) -> object:
+    """One list element: its text, ``None`` (present but unknown), or ``_UNKNOWN``."""
+    if isinstance(node, MapNode) and item_key is not None:
+        node = node.get(item_key)
+        if node is None:
+            return None  # a mapping without an ID (e.g. an allocation only): present, unknown
+    if isinstance(node, ScalarNode):
+        return None if node.value in (None, "") else str(node.value)
+    if isinstance(node, UnknownNode):
+        return None
+    return _UNKNOWN  # a nested list (flatten/concat) or map: how many it adds is unknown
+
+
+def place_list(node: Node | None, absent_loc: Location, item_key: str | None = None) -> Value:
+    """A written list of zones/subnets (or subnet mappings via ``item_key``) as a typed value."""
+    if node is None or (isinstance(node, ScalarNode) and node.value is None):
+        return Value.absent(absent_loc)
+    if isinstance(node, ChoiceNode):
+        options = [under(place_list(opt, absent_loc, item_key), label) for label, opt in node.options]
+        return Value.choice(options, node.loc)
+    if isinstance(node, ScalarNode) and isinstance(node.value, str):
+        parts = tuple(p.strip() for p in node.value.split(",") if p.strip())
+        return Value.literal(parts, node.loc, node.origin)
+    if not isinstance(node, ListNode):
+        return Value.unknown(node.loc, ref=getattr(node, "ref", None))
+    # Each element contributes one or more alternatives (Fn::If inside the list, NoValue drops it).
+    alternatives: list[list[tuple[str | None, tuple[object, ...]]]] = []
+    for item in node.items:
+        if isinstance(item, ChoiceNode):
+            alts: list[tuple[str | None, tuple[object, ...]]] = []
+            for label, opt in item.options:
+                alts.append((label, () if opt is None else (_element(opt, item_key),)))
+            alternatives.append(alts)
+        else:
+            alternatives.append([(None, (_element(item, item_key),))])
+    combos = 1
+    for alts in alternatives:
+        combos *= len(alts)
+    if combos > _MAX_COMBINATIONS:
+        return Value.unknown(node.loc, reason="too many conditional elements")
+    variants = []
+    for choice in product(*alternatives):
+        label: str | None = None
+        elements: list[object] = []
+        for lbl, els in choice:
+            label = and_labels(label, lbl)
+            elements.extend(els)
+        if any(e is _UNKNOWN for e in elements):
+            variants.append(Value.unknown(node.loc).with_condition(label))
+        else:
+            variants.append(Value.literal(tuple(elements), node.loc, node.origin).with_condition(label))
+    return Value.choice(variants, node.loc)
+
+
+def add_group(view: ResourceView, ctx: AdaptContext, kind: str, zones: Value, subnets: Value) -> None:
+    ctx.model.add(
+        ComputeGroup(
+            address=view.address,
+            type=view.type,
+            loc=view.loc,
+            names=view.names,
+            condition=view.condition,
+            kind=kind,
+            zones=zones,
+            subnets=subnets,
+        )
+    )
+
+
+@cfn("AWS::AutoScaling::AutoScalingGroup")
+def cfn_group(view: ResourceView, ctx: AdaptContext) -> None:
+    zones = place_list(view.node("AvailabilityZones"), view.loc)
+    subnets = place_list(view.node("VPCZoneIdentifier"), view.loc)
+    add_group(view, ctx, "Auto Scaling group", zones, subnets)
+
+
+@tf("aws_autoscaling_group")
+def tf_group(view: ResourceView, ctx: AdaptContext) -> None:
+    if view.count == 0:
+        return
+    zones = place_list(view.node("availability_zones"), view.loc)
+    subnets = place_list(view.node("vpc_zone_identifier"), view.loc)
+    add_group(view, ctx, "Auto Scaling group", zones, subnets)
