@@ -1,0 +1,282 @@
+"""Build a ``PolicyDocument`` from whatever a front-end resolved a policy property to.
+
+A policy arrives as a map (a JSON file, a CloudFormation ``PolicyDocument``, a Terraform
+``jsonencode``), or as a string holding JSON (a heredoc, a CloudFormation string, a plan value, an
+URL-encoded ``get-policy-version`` document). Strings are parsed with positions and shifted to where
+the string is written, so statement findings point at the statement's own line inside a heredoc.
+
+Everything here is lenient: elements are read case-insensitively (the keys as written are kept for
+LP109, which reports wrong case), odd shapes become unknown or malformed values, and nothing raises.
+"""
+
+from __future__ import annotations
+
+from lpcheck.iam.markers import MALFORMED, NOT_AN_OBJECT
+from lpcheck.location import Location
+from lpcheck.model.iam import Condition, PolicyDocument, PolicyKind, Principal, Statement
+from lpcheck.model.values import Value
+from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode
+
+_PRINCIPAL_KINDS = {k.lower(): k for k in ("AWS", "Service", "Federated", "CanonicalUser")}
+
+
+def build_policy(node: Node, kind: PolicyKind, owner: str) -> PolicyDocument | None:
+    """The document ``node`` holds, or None when it holds none we can read (unknown, not JSON)."""
+    try:
+        return _build(node, kind, owner)
+    except Exception:  # never let an odd input stop the scan; an unreadable policy is unknown
+        return None
+
+
+def _build(node: Node, kind: PolicyKind, owner: str) -> PolicyDocument | None:
+    if isinstance(node, ScalarNode):
+        parsed = parse_embedded(node)
+        if parsed is None:
+            return None
+        node = parsed
+    if isinstance(node, ChoiceNode):
+        return _build_choice(node, kind, owner)
+    if not isinstance(node, MapNode):
+        return None
+    doc = PolicyDocument(
+        loc=node.loc,
+        kind=kind,
+        owner=owner,
+        version=Value.absent(node.loc),
+        top_keys=[(k, node.key_loc(k)) for k in node.items],
+    )
+    found = node.iget("Version")
+    if found is not None:
+        doc.version = _scalar_value(found[1])
+    found = node.iget("Statement")
+    if found is not None:
+        _add_statements(doc, found[1], None)
+    return doc
+
+
+def _build_choice(node: ChoiceNode, kind: PolicyKind, owner: str) -> PolicyDocument | None:
+    """A whole document under a condition: one document whose statements carry their branch."""
+    merged: PolicyDocument | None = None
+    for label, option in node.options:
+        if option is None:
+            continue
+        doc = _build(option, kind, owner)
+        if doc is None:
+            if merged is not None:
+                merged.complete = False
+            continue
+        for statement in doc.statements:
+            statement.condition = _join(label, statement.condition)
+        if merged is None:
+            merged = doc
+        else:
+            base = len(merged.statements)
+            for statement in doc.statements:
+                statement.index += base
+            merged.statements.extend(doc.statements)
+            merged.complete = merged.complete and doc.complete
+    return merged
+
+
+def parse_embedded(node: ScalarNode) -> Node | None:
+    """The JSON a string node holds, positioned where the string is written; None if not JSON."""
+    text = node.value
+    if not isinstance(text, str):
+        return None
+    stripped = text.strip()
+    if stripped[:3].upper() == "%7B":  # URL-encoded, as the IAM API returns documents
+        from urllib.parse import unquote
+
+        text = unquote(stripped)
+        stripped = text.strip()
+    if not stripped.startswith(("{", "[")):
+        return None
+    from lpcheck.errors import ParseFailure
+    from lpcheck.parsers.jsonpos import parse_json
+
+    try:
+        tree = parse_json(text, node.loc.path)
+    except (ParseFailure, RecursionError, ValueError):
+        return None
+    _shift(tree, node.loc, node.origin)
+    return tree
+
+
+def _shift(node: Node | None, base: Location, origin: str | None) -> None:
+    """Move positions relative to the string onto the file: line 1 starts at the string's column."""
+    if node is None:
+        return
+
+    def move(loc: Location) -> Location:
+        if loc.line == 1:
+            return Location(base.path, base.line, base.column + loc.column - 1)
+        return Location(base.path, base.line + loc.line - 1, loc.column)
+
+    node.loc = move(node.loc)
+    if origin and node.origin is None:
+        node.origin = origin
+    if isinstance(node, MapNode):
+        node.key_locs = {k: move(v) for k, v in node.key_locs.items()}
+        for child in node.items.values():
+            _shift(child, base, origin)
+    elif isinstance(node, ListNode):
+        for child in node.items:
+            _shift(child, base, origin)
+    elif isinstance(node, ChoiceNode):
+        for _, child in node.options:
+            _shift(child, base, origin)
+
+
+# -- statements ----------------------------------------------------------------------------------
+
+
+def _join(outer: str | None, inner: str | None) -> str | None:
+    if outer and inner:
+        return f"{outer} and {inner}"
+    return outer or inner
+
+
+def _add_statements(doc: PolicyDocument, node: Node | None, condition: str | None) -> None:
+    if node is None:
+        return
+    if isinstance(node, UnknownNode):
+        doc.complete = False
+    elif isinstance(node, ChoiceNode):
+        for label, option in node.options:
+            _add_statements(doc, option, _join(condition, label))
+    elif isinstance(node, ListNode):
+        for item in node.items:
+            if isinstance(item, ListNode):  # a nested list is not a statement
+                doc.statements.append(_not_an_object(item, len(doc.statements), condition))
+            else:
+                _add_statements(doc, item, condition)
+    elif isinstance(node, MapNode):
+        doc.statements.append(_statement(node, len(doc.statements), condition))
+    else:
+        doc.statements.append(_not_an_object(node, len(doc.statements), condition))
+
+
+def _not_an_object(node: Node, index: int, condition: str | None) -> Statement:
+    return Statement(
+        loc=node.loc,
+        index=index,
+        sid=Value.absent(node.loc),
+        effect=Value.unknown(node.loc, reason=NOT_AN_OBJECT),
+        condition=condition,
+    )
+
+
+def _statement(node: MapNode, index: int, condition: str | None) -> Statement:
+    def element(name: str) -> Node | None:
+        found = node.iget(name)
+        return found[1] if found is not None else None
+
+    sid = element("Sid")
+    effect = element("Effect")
+    statement = Statement(
+        loc=node.loc,
+        index=index,
+        sid=_scalar_value(sid) if sid is not None else Value.absent(node.loc),
+        effect=_scalar_value(effect) if effect is not None else Value.absent(node.loc),
+        actions=_strings(element("Action")),
+        not_actions=_strings(element("NotAction")),
+        resources=_strings(element("Resource")),
+        not_resources=_strings(element("NotResource")),
+        keys=[(k, node.key_loc(k)) for k in node.items],
+        condition=condition,
+    )
+    principal = node.iget("Principal")
+    if principal is not None:
+        statement.principal = _principal(principal[1], node.key_loc(principal[0]))
+    not_principal = node.iget("NotPrincipal")
+    if not_principal is not None:
+        statement.not_principal = _principal(not_principal[1], node.key_loc(not_principal[0]))
+    conditions = element("Condition")
+    if conditions is not None:
+        statement.conditions, statement.conditions_unknown = _conditions(conditions)
+    return statement
+
+
+def _scalar_value(node: Node) -> Value:
+    if isinstance(node, ScalarNode):
+        return Value.literal(node.value, node.loc, node.origin)
+    if isinstance(node, UnknownNode):
+        return Value.unknown(node.loc, ref=node.ref, reason=node.reason)
+    if isinstance(node, ChoiceNode):
+        options = [
+            _scalar_value(n).with_condition(label) if n is not None else Value.absent(node.loc)
+            for label, n in node.options
+        ]
+        return Value.choice(options, node.loc)
+    return Value.unknown(node.loc, reason=MALFORMED)
+
+
+def _strings(node: Node | None, condition: str | None = None) -> list[Value] | None:
+    """An element that is a string or a list of strings, flattened: one Value per string, each
+    carrying its location and the template condition it exists under. None = element absent."""
+    if node is None:
+        return None
+    out: list[Value] = []
+    _collect(node, condition, out, top=True)
+    return out
+
+
+def _collect(node: Node | None, condition: str | None, out: list[Value], *, top: bool) -> None:
+    if node is None:
+        return
+    if isinstance(node, ScalarNode):
+        out.append(Value.literal(node.value, node.loc, node.origin).with_condition(condition))
+    elif isinstance(node, UnknownNode):
+        unknown = Value.unknown(node.loc, ref=node.ref, reason=node.reason)
+        out.append(unknown.with_condition(condition))
+    elif isinstance(node, ChoiceNode):
+        for label, option in node.options:
+            _collect(option, _join(condition, label), out, top=top)
+    elif isinstance(node, ListNode) and top:
+        for item in node.items:
+            _collect(item, condition, out, top=False)
+    else:  # a map, or a list inside the list: AWS rejects it (LP109)
+        out.append(Value.literal(node, node.loc, node.origin).with_condition(condition))
+
+
+def _principal(node: Node, key_loc: Location) -> Principal:
+    principal = Principal(loc=key_loc)
+    _principal_entries(node, None, principal.entries)
+    return principal
+
+
+def _principal_entries(node: Node | None, condition: str | None, entries: list[tuple[str, Value]]) -> None:
+    if node is None:
+        return
+    if isinstance(node, ScalarNode):
+        entries.append(("*", Value.literal(node.value, node.loc, node.origin).with_condition(condition)))
+    elif isinstance(node, ChoiceNode):
+        for label, option in node.options:
+            _principal_entries(option, _join(condition, label), entries)
+    elif isinstance(node, MapNode):
+        for key, child in node.items.items():
+            kind = _PRINCIPAL_KINDS.get(key.lower(), key)
+            for value in _strings(child, condition) or []:
+                entries.append((kind, value))
+    elif isinstance(node, UnknownNode):
+        entries.append(("unknown", Value.unknown(node.loc, ref=node.ref, reason=node.reason)))
+    else:
+        entries.append(("malformed", Value.unknown(node.loc, reason=MALFORMED)))
+
+
+def _conditions(node: Node) -> tuple[list[Condition], bool]:
+    """Flatten ``{operator: {key: value(s)}}``; anything unresolvable marks the block unknown."""
+    if not isinstance(node, MapNode):
+        return [], True
+    out: list[Condition] = []
+    unknown = False
+    for operator, body in node.items.items():
+        if not isinstance(body, MapNode):
+            unknown = True
+            continue
+        for key, raw in body.items.items():
+            values = _strings(raw) or []
+            if any(v.options or v.is_unknown or v.condition for v in values):
+                unknown = True
+            out.append(Condition(operator=operator, key=key, values=values, loc=body.key_loc(key)))
+    return out, unknown

@@ -1,0 +1,399 @@
+"""IAM policy semantics shared by every IAM rule, so the rules themselves stay a few lines each.
+
+For each ``Allow`` statement this computes a ``Grant``: the actions it effectively allows (the
+``Action`` patterns expanded against the catalog, or the catalog minus ``NotAction``), whether it
+applies to all resources, and what is left after ``Deny`` statements of the same document that
+certainly apply (no ``Condition``, not under a template condition, same-or-wider resources, and in
+resource policies a ``*`` principal). The precedence predicates of the catalog ("one finding per
+cause") are here too, so LP104 can stay silent where LP102/LP103/LP105/LP106/LP110 speak.
+
+Decisions (also in the rules' metadata notes):
+- "Resource ``*``" means exactly the string ``*``. ``arn:aws:s3:::*`` is scoped to one service's
+  resource type and is not reported by LP102-LP104/LP106/LP110.
+- LP102-LP104, LP106 and LP110 judge identity policies only: in a resource policy ``Resource: "*"``
+  means the resource the policy is attached to (a KMS key policy's ``kms:*`` on ``*`` is the
+  default key policy), and public or cross-account access there is LP107's subject.
+- Effects and element names are read case-insensitively (``"effect": "allow"`` grants what its
+  author meant, and LP109 reports the casing), action names are case-insensitive as in IAM.
+- A value written under a template condition counts for the Allow side (a finding in either branch)
+  and not for the Deny side (a Deny that may not exist cancels nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from lpcheck.findings import Issue
+from lpcheck.iam.catalog import ESCALATION_ACTIONS, PASS_ROLE, ActionCatalog, get_catalog, wildcard_match
+from lpcheck.model.container import Model
+from lpcheck.model.iam import Condition, PolicyDocument, PolicyKind, Statement
+from lpcheck.model.values import Value
+
+_FULL_WILDCARD = re.compile(r"\*+(?::\*+)?")
+_ESCALATION = frozenset(a.lower() for a in ESCALATION_ACTIONS)
+_PASS_ROLE = PASS_ROLE.lower()
+RESOURCE_STAR = 'Resource "*"'
+
+
+# -- small readers ---------------------------------------------------------------------------------
+
+
+def text(value: Value) -> str | None:
+    """The literal string a value holds (None for unknown, absent or non-string values)."""
+    if value.is_literal and isinstance(value.raw, str):
+        return value.raw
+    return None
+
+
+def effect_of(statement: Statement) -> str | None:
+    """ "allow"/"deny" (case-insensitive; LP109 reports bad casing), else None."""
+    raw = text(statement.effect)
+    if raw is None:
+        return None
+    low = raw.strip().lower()
+    return low if low in ("allow", "deny") else None
+
+
+def is_allow(statement: Statement) -> bool:
+    return effect_of(statement) == "allow"
+
+
+def is_deny(statement: Statement) -> bool:
+    return effect_of(statement) == "deny"
+
+
+def star_resource(statement: Statement) -> Value | None:
+    """The literal ``"*"`` in ``Resource`` (the witness to report), if there is one."""
+    for value in statement.resources or ():
+        raw = text(value)
+        if raw is not None and raw.strip() == "*":
+            return value
+    return None
+
+
+def is_full_wildcard(pattern: str) -> bool:
+    """``*``, ``*:*`` (and ``**``-style spellings): every action of every service."""
+    return _FULL_WILDCARD.fullmatch(pattern.strip()) is not None
+
+
+def service_wildcard(pattern: str) -> str | None:
+    """The service part of a whole-service wildcard such as ``s3:*`` (None otherwise)."""
+    service, sep, action = pattern.strip().partition(":")
+    if not sep or not action or set(action) != {"*"} or not service or set(service) == {"*"}:
+        return None
+    return service
+
+
+def condition_note(*labels: str | None) -> str:
+    """`` (when IsProd)`` for the template conditions a finding exists under."""
+    names = list(dict.fromkeys(label for label in labels if label))
+    return f" (when {' and '.join(names)})" if names else ""
+
+
+def listing(items: list[str], limit: int = 4) -> str:
+    """A short, human list: never one line per expanded action."""
+    items = list(dict.fromkeys(items))
+    if len(items) <= limit:
+        return ", ".join(items)
+    return f"{', '.join(items[:limit])} and {len(items) - limit} more"
+
+
+def statement_label(statement: Statement) -> str:
+    sid = text(statement.sid)
+    return f"statement {sid!r}" if sid else f"statement {statement.index + 1}"
+
+
+_RESOURCE_KEYS = frozenset({"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"})
+
+
+def scoped_by_condition(statement: Statement) -> bool:
+    """Whether a Condition scopes the statement to resources another way (tags: ABAC, or the owning
+    account/organization), which LP104 accepts in place of ARNs. Unresolvable conditions count."""
+    if statement.conditions_unknown:
+        return True
+    for condition in statement.conditions:
+        key = condition.key.strip().lower()
+        if condition.operator.strip().lower().startswith("null"):
+            continue
+        if "resourcetag/" in key or key in _RESOURCE_KEYS:
+            return True
+    return False
+
+
+# -- action sets ---------------------------------------------------------------------------------
+
+
+def expand_values(
+    values: list[Value], catalog: ActionCatalog, *, unconditional: bool = False
+) -> tuple[set[str], bool]:
+    """Union of the expansions of literal patterns; the flag says whether every value was literal."""
+    out: set[str] = set()
+    complete = True
+    for value in values:
+        raw = text(value)
+        if raw is None or (unconditional and value.condition):
+            complete = False
+            continue
+        out |= catalog.expand(raw)
+    return out, complete
+
+
+def allowed_actions(statement: Statement, catalog: ActionCatalog) -> tuple[frozenset[str], bool]:
+    """(actions the statement names, whether that set is exactly known).
+
+    With ``NotAction`` it is the catalog minus the excluded actions; an unknown exclusion makes the
+    set unknown (returned empty and incomplete) because anything might be excluded."""
+    if statement.actions is not None:
+        found, complete = expand_values(statement.actions, catalog)
+        return frozenset(found), complete
+    if statement.not_actions is not None:
+        excluded, complete = expand_values(statement.not_actions, catalog)
+        if not complete:
+            return frozenset(), False
+        return catalog.all_actions - excluded, True
+    return frozenset(), True
+
+
+# -- Deny statements -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Deny:
+    """A Deny that certainly applies, with what it covers."""
+
+    statement: Statement
+    actions: frozenset[str]
+    all_resources: bool
+    resources: list[str]  # literal resource patterns (when not all)
+    conditions: list[Condition]
+
+
+def _public_or_absent(statement: Statement) -> bool:
+    if statement.not_principal is not None:
+        return False
+    if statement.principal is None:
+        return True
+    return any(
+        kind in ("*", "AWS") and text(v) == "*" and not v.condition for kind, v in statement.principal.entries
+    )
+
+
+def deny_of(statement: Statement, catalog: ActionCatalog, *, allow_conditions: bool = False) -> Deny | None:
+    """The Deny ``statement`` is, if it applies to everyone whenever the policy exists."""
+    if not is_deny(statement) or statement.condition or statement.conditions_unknown:
+        return None
+    if statement.conditions and not allow_conditions:
+        return None
+    if not _public_or_absent(statement) or statement.not_resources is not None:
+        return None
+    if statement.actions is not None:
+        found, _ = expand_values(statement.actions, catalog, unconditional=True)
+        actions = frozenset(found)
+    elif statement.not_actions is not None:
+        excluded, complete = expand_values(statement.not_actions, catalog, unconditional=True)
+        if not complete:
+            return None
+        actions = catalog.all_actions - excluded
+    else:
+        return None
+    patterns = [t for v in statement.resources or () if not v.condition and (t := text(v)) is not None]
+    all_resources = any(p.strip() == "*" for p in patterns)
+    if not actions or not (all_resources or patterns):
+        return None
+    return Deny(statement, actions, all_resources, patterns, list(statement.conditions))
+
+
+def resources_within(statement: Statement, patterns: list[str], all_resources: bool) -> bool:
+    """Whether every resource ``statement`` names is matched by ``patterns`` (ARNs: case-sensitive)."""
+    if all_resources:
+        return True
+    if statement.not_resources is not None or not statement.resources:
+        return False
+    for value in statement.resources:
+        raw = text(value)
+        if raw is None or not any(wildcard_match(p, raw, case_sensitive=True) for p in patterns):
+            return False
+    return True
+
+
+# -- grants ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Grant:
+    """What one Allow statement grants, before and after the Denies of its document."""
+
+    doc: PolicyDocument
+    statement: Statement
+    actions: frozenset[str]  # effective allowed actions (lowercase "svc:name")
+    known: bool  # False when some Action/NotAction value is unknown
+    remaining: frozenset[str]  # actions left after certain Denies
+    star: Value | None  # the literal "*" of Resource, when the statement is on all resources
+    denied_by: list[Statement] = field(default_factory=list)
+
+    @property
+    def cancelled(self) -> bool:
+        """Fully cancelled by Denies (nothing unknown could remain)."""
+        return bool(self.denied_by) and not self.remaining and self.known
+
+    @property
+    def identity(self) -> bool:
+        return self.doc.kind is PolicyKind.IDENTITY
+
+    def conditions(self, *values: Value | None) -> str:
+        return condition_note(self.statement.condition, *(v.condition for v in values if v is not None))
+
+    def patterns(self) -> list[tuple[Value, str]]:
+        """The ``Action`` values as written (literal strings only)."""
+        return [(v, raw) for v in self.statement.actions or () if (raw := text(v)) is not None]
+
+    def witnesses(
+        self, actions: frozenset[str] | set[str], catalog: ActionCatalog
+    ) -> list[tuple[Value, str]]:
+        """The written patterns through which some of ``actions`` are granted."""
+        return [(v, raw) for v, raw in self.patterns() if catalog.expand(raw) & actions]
+
+    def denial_note(self) -> str:
+        """``; statement 'NoIam' denies part of it`` when a Deny removed some actions."""
+        if not self.denied_by:
+            return ""
+        names = listing([statement_label(s) for s in self.denied_by], 2)
+        return f"; {names} denies part of it"
+
+
+class PolicyAnalysis:
+    """Grants and Denies of every document of one model, computed once for all IAM rules."""
+
+    def __init__(self, model: Model, catalog: ActionCatalog | None = None) -> None:
+        self.catalog = catalog or get_catalog()
+        self.documents = model.policies
+        self.ids = tuple(id(d) for d in self.documents)
+        self._grants: list[Grant] | None = None
+        self._denies: dict[int, list[Deny]] = {}
+
+    def denies(self, doc: PolicyDocument) -> list[Deny]:
+        key = id(doc)
+        if key not in self._denies:
+            self._denies[key] = [d for s in doc.statements if (d := deny_of(s, self.catalog)) is not None]
+        return self._denies[key]
+
+    def grants(self) -> list[Grant]:
+        if self._grants is None:
+            self._grants = [g for doc in self.documents for g in self._doc_grants(doc)]
+        return self._grants
+
+    def _doc_grants(self, doc: PolicyDocument) -> list[Grant]:
+        out = []
+        for statement in doc.statements:
+            if not is_allow(statement):
+                continue
+            actions, known = allowed_actions(statement, self.catalog)
+            remaining = actions
+            denied_by = []
+            for deny in self.denies(doc) if actions else ():
+                if deny.statement is statement or not (deny.actions & remaining):
+                    continue
+                if resources_within(statement, deny.resources, deny.all_resources):
+                    remaining = remaining - deny.actions
+                    denied_by.append(deny.statement)
+            out.append(Grant(doc, statement, actions, known, remaining, star_resource(statement), denied_by))
+        return out
+
+    # -- the rule predicates (shared so precedence is natural) ------------------------------------
+    def unscoped(self, grant: Grant) -> bool:
+        """An identity Allow on Resource "*" that Denies do not fully cancel."""
+        return grant.identity and grant.star is not None and not grant.cancelled
+
+    def full_admin(self, grant: Grant) -> list[Value]:
+        """LP102: the ``*``/``*:*`` values of an unscoped grant."""
+        if not self.unscoped(grant):
+            return []
+        return [v for v, raw in grant.patterns() if is_full_wildcard(raw)]
+
+    def service_wildcards(self, grant: Grant) -> list[tuple[Value, str]]:
+        """LP103: whole-service wildcards of a known service with something left after Denies."""
+        if not self.unscoped(grant) or self.full_admin(grant):
+            return []
+        out = []
+        for value, raw in grant.patterns():
+            service = service_wildcard(raw)
+            if (
+                service
+                and self.catalog.matching_services(service)
+                and self.catalog.expand(raw) & grant.remaining
+            ):
+                out.append((value, raw))
+        return out
+
+    def passrole(self, grant: Grant) -> bool:
+        """LP106: iam:PassRole left on Resource "*"."""
+        return self.unscoped(grant) and not self.full_admin(grant) and _PASS_ROLE in grant.remaining
+
+    def escalations(self, grant: Grant) -> frozenset[str]:
+        """LP110: the privilege-escalation actions left on Resource "*"."""
+        if not self.unscoped(grant) or self.full_admin(grant):
+            return frozenset()
+        return grant.remaining & _ESCALATION
+
+    def uses_not(self, grant: Grant) -> bool:
+        """LP105: Allow with NotAction/NotResource that Denies do not fully cancel."""
+        statement = grant.statement
+        if statement.not_actions is None and statement.not_resources is None:
+            return False
+        return not grant.cancelled
+
+    def scopable(self, grant: Grant) -> frozenset[str]:
+        """LP104: actions with resource-level permissions granted on "*" that no stronger rule
+        already reports for this statement."""
+        if not self.unscoped(grant) or grant.statement.actions is None:
+            return frozenset()
+        if (
+            self.full_admin(grant)
+            or self.service_wildcards(grant)
+            or self.uses_not(grant)
+            or self.passrole(grant)
+            or self.escalations(grant)
+        ):
+            return frozenset()
+        if scoped_by_condition(grant.statement):
+            return frozenset()
+        return frozenset(a for a in grant.remaining if self.catalog.supports_resources(a))
+
+
+_CACHE: WeakKeyDictionary[Model, PolicyAnalysis] = WeakKeyDictionary()
+
+
+def analyze(model: Model) -> PolicyAnalysis:
+    """The analysis of ``model``, shared by every IAM rule of one scan."""
+    cached = _CACHE.get(model)
+    if cached is None or cached.ids != tuple(id(d) for d in model.policies):
+        cached = PolicyAnalysis(model)
+        _CACHE[model] = cached
+    return cached
+
+
+# -- issues ----------------------------------------------------------------------------------------
+
+
+def subject_name(statement: Statement) -> str:
+    """``Statement 'AllowAll'`` / ``Statement 2`` for the start of a message."""
+    sid = text(statement.sid)
+    return f"Statement {sid!r}" if sid else f"Statement {statement.index + 1}"
+
+
+def statement_issue(
+    doc: PolicyDocument, statement: Statement, message: str, key: str = "", **extra: object
+) -> Issue:
+    """An issue about one statement: located at its opening line, with the statement as subject so
+    the engine's precedence ("one finding per cause") can compare rules on it."""
+    sid = text(statement.sid) or f"#{statement.index}"
+    return Issue(
+        loc=statement.loc,
+        message=message,
+        resource=doc.owner,
+        subject=statement.loc,
+        key=f"{doc.owner}:{sid}:{key}" if key else f"{doc.owner}:{sid}",
+        **extra,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,137 @@
+"""Who a resource or trust policy lets in: public principals and the conditions that restrict them.
+
+A ``Principal: "*"`` (or ``{"AWS": "*"}``) statement is public unless a condition pins the caller
+or the calling context to something specific. Restricting keys (case-insensitive, as IAM treats
+condition keys): the catalog's ``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``,
+``aws:PrincipalAccount``, ``aws:SourceVpce``, ``aws:SourceVpc``, ``aws:SourceIp``; and, because they
+pin the caller just as well and appear in AWS's own default policies, ``aws:SourceOrgID``,
+``aws:SourceOrgPaths``, ``aws:PrincipalOrgPaths``, ``aws:PrincipalArn``, ``aws:VpcSourceIp``,
+``aws:SourceOwner`` (the default SNS topic policy), ``kms:CallerAccount`` (the KMS "via service"
+pattern) and ``s3:DataAccessPointAccount``/``s3:DataAccessPointArn`` (access-point delegation).
+
+Only matching operators restrict (``StringEquals``, ``StringLike``, ``ArnLike``, ``IpAddress``,
+with ``ForAnyValue:``/``ForAllValues:`` prefixes): an ``...IfExists`` operator lets a request without
+the key through, ``Null`` tests presence only, and negated operators on an Allow admit everyone else.
+A value that is itself only wildcards (``*``) or an everything-range (``0.0.0.0/0``) restricts
+nothing. An unresolvable condition counts as restricting ("no finding on the unknown").
+
+A Deny that applies to everyone, covers the Allow's actions and resources and whose every condition
+is a *negated* operator on a restricting key (the "deny unless from my VPC endpoint" pattern) also
+closes the Allow: whatever it does not deny is restricted.
+"""
+
+from __future__ import annotations
+
+from lpcheck.iam.analysis import Grant, PolicyAnalysis, deny_of, resources_within, text
+from lpcheck.model.iam import Condition, Principal, Statement
+from lpcheck.model.values import Value
+
+RESTRICTING_KEYS = frozenset(
+    k.lower()
+    for k in (
+        "aws:SourceArn",
+        "aws:SourceAccount",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalAccount",
+        "aws:SourceVpce",
+        "aws:SourceVpc",
+        "aws:SourceIp",
+        "aws:SourceOrgID",
+        "aws:SourceOrgPaths",
+        "aws:PrincipalOrgPaths",
+        "aws:PrincipalArn",
+        "aws:VpcSourceIp",
+        "aws:SourceOwner",
+        "kms:CallerAccount",
+        "s3:DataAccessPointAccount",
+        "s3:DataAccessPointArn",
+    )
+)
+_MATCHING = frozenset(
+    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"}
+)
+_NEGATED = frozenset(
+    {
+        "stringnotequals",
+        "stringnotequalsignorecase",
+        "stringnotlike",
+        "arnnotequals",
+        "arnnotlike",
+        "notipaddress",
+    }
+)
+_EVERYTHING = frozenset({"0.0.0.0/0", "::/0"})
+
+
+def _operator(raw: str) -> tuple[str, bool]:
+    """(base operator lowercased without set prefix, whether it ends in IfExists)."""
+    op = raw.strip().lower()
+    for prefix in ("foranyvalue:", "forallvalues:"):
+        if op.startswith(prefix):
+            op = op[len(prefix) :]
+    if op.endswith("ifexists"):
+        return op[: -len("ifexists")], True
+    return op, False
+
+
+def _specific(values: list[Value]) -> bool:
+    """Every value pins something (unknown values are given the benefit of the doubt)."""
+    for value in values:
+        raw = text(value)
+        if raw is None:
+            if value.is_literal and value.raw is not None and not isinstance(value.raw, (dict, list)):
+                continue  # a number such as an account ID written unquoted
+            if value.is_literal:
+                return False
+            continue
+        stripped = raw.strip()
+        if not stripped or set(stripped) <= {"*", "?"} or stripped in _EVERYTHING:
+            return False
+    return True
+
+
+def restricts(condition: Condition) -> bool:
+    """Whether this condition on an Allow limits who can use it."""
+    if condition.key.strip().lower() not in RESTRICTING_KEYS:
+        return False
+    op, if_exists = _operator(condition.operator)
+    return op in _MATCHING and not if_exists and _specific(condition.values)
+
+
+def restricts_as_deny(condition: Condition) -> bool:
+    """Whether this condition makes a Deny apply to everyone outside a specific scope."""
+    if condition.key.strip().lower() not in RESTRICTING_KEYS:
+        return False
+    op, _ = _operator(condition.operator)
+    return op in _NEGATED and _specific(condition.values)
+
+
+def public_witness(principal: Principal | None) -> Value | None:
+    """The ``*`` entry that makes a principal public (its location names the branch)."""
+    if principal is None:
+        return None
+    for kind, value in principal.entries:
+        if kind in ("*", "AWS") and (raw := text(value)) is not None and raw.strip() == "*":
+            return value
+    return None
+
+
+def restricted(statement: Statement) -> bool:
+    return statement.conditions_unknown or any(restricts(c) for c in statement.conditions)
+
+
+def closed_by_deny(grant: Grant, analysis: PolicyAnalysis) -> bool:
+    """A "deny unless from my network/org" statement covers everything the Allow grants."""
+    if not grant.known or not grant.remaining:
+        return False
+    for statement in grant.doc.statements:
+        if statement is grant.statement or not statement.conditions:
+            continue
+        deny = deny_of(statement, analysis.catalog, allow_conditions=True)
+        if deny is None or not all(restricts_as_deny(c) for c in deny.conditions):
+            continue
+        if grant.remaining <= deny.actions and resources_within(
+            grant.statement, deny.resources, deny.all_resources
+        ):
+            return True
+    return False

@@ -1,0 +1,221 @@
+"""The IAM policy grammar (LP109) and action-name checks (LP111), as data the rules turn into issues.
+
+Grammar findings point at the offending key or value; a missing element points at the statement
+(or the document) that lacks it. Documents written as Terraform's ``aws_iam_policy_document``
+(``structured``) skip what Terraform itself validates or fills in: element names and their case,
+``Effect`` (defaults to Allow) and ``Version`` (defaults to 2012-10-17).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lpcheck.iam.catalog import ActionCatalog, is_wildcard
+from lpcheck.iam.markers import MALFORMED, NOT_AN_OBJECT
+from lpcheck.location import Location
+from lpcheck.model.iam import PolicyDocument, PolicyKind, Statement
+from lpcheck.model.values import Value
+
+TOP_KEYS = ("Version", "Id", "Statement")
+STATEMENT_KEYS = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
+CURRENT_VERSION = "2012-10-17"
+OLD_VERSION = "2008-10-17"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    loc: Location
+    message: str
+    severity: str | None = None  # None = the rule's default (error)
+    subject: object = None
+
+
+def _check_keys(keys: list[tuple[str, Location]], allowed: tuple[str, ...], where: str) -> Iterator[Problem]:
+    by_lower = {k.lower(): k for k in allowed}
+    for key, loc in keys:
+        if key in allowed:
+            continue
+        proper = by_lower.get(key.lower())
+        if proper:
+            yield Problem(
+                loc,
+                f"{where} key '{key}' must be written '{proper}' (policy element names are case-sensitive)",
+            )
+        else:
+            yield Problem(loc, f"unknown {where} key '{key}' (expected one of {', '.join(allowed)})")
+
+
+def _version_text(value: Value) -> str | None:
+    if isinstance(value.raw, datetime.date):  # an unquoted YAML date
+        return value.raw.isoformat()
+    return value.as_str()
+
+
+def document_problems(doc: PolicyDocument) -> Iterator[Problem]:
+    if not doc.structured:
+        yield from _check_keys(doc.top_keys, TOP_KEYS, "top-level")
+        for variant in doc.version.variants():
+            if variant.is_absent:
+                yield Problem(
+                    doc.loc,
+                    f"policy has no Version: AWS applies the {OLD_VERSION} language, where policy "
+                    f'variables are not substituted; set "Version": "{CURRENT_VERSION}"',
+                    "warning",
+                )
+            elif variant.is_literal:
+                version = _version_text(variant)
+                where = f"{variant.describe_condition()}"
+                if version == OLD_VERSION:
+                    yield Problem(
+                        variant.loc or doc.loc,
+                        f"Version {OLD_VERSION} is the outdated policy language{where}; "
+                        f"use {CURRENT_VERSION}",
+                        "warning",
+                    )
+                elif version != CURRENT_VERSION:
+                    yield Problem(
+                        variant.loc or doc.loc,
+                        f"Version must be {CURRENT_VERSION} (or {OLD_VERSION}), not {version!r}{where}",
+                    )
+        if not any(k.lower() == "statement" for k, _ in doc.top_keys):
+            yield Problem(doc.loc, "policy has no Statement")
+    for statement in doc.statements:
+        yield from statement_problems(doc, statement)
+
+
+def _key_loc(statement: Statement, name: str) -> Location:
+    for key, loc in statement.keys:
+        if key.lower() == name.lower():
+            return loc
+    return statement.loc
+
+
+def statement_problems(doc: PolicyDocument, statement: Statement) -> Iterator[Problem]:
+    subject = statement.loc
+    if statement.effect.is_unknown and statement.effect.raw == NOT_AN_OBJECT:
+        yield Problem(statement.loc, "a Statement entry must be an object", subject=subject)
+        return
+    if not doc.structured:
+        for problem in _check_keys(statement.keys, STATEMENT_KEYS, "statement"):
+            yield Problem(problem.loc, problem.message, subject=subject)
+        yield from _effect_problems(statement)
+    if statement.actions is None and statement.not_actions is None:
+        yield Problem(statement.loc, "statement has neither Action nor NotAction", subject=subject)
+    elif statement.actions is not None and statement.not_actions is not None:
+        yield Problem(
+            _key_loc(statement, "NotAction"), "statement has both Action and NotAction", subject=subject
+        )
+    if statement.resources is not None and statement.not_resources is not None:
+        yield Problem(
+            _key_loc(statement, "NotResource"), "statement has both Resource and NotResource", subject=subject
+        )
+    elif doc.kind is PolicyKind.IDENTITY and statement.resources is None and statement.not_resources is None:
+        yield Problem(
+            statement.loc, "identity policy statement has neither Resource nor NotResource", subject=subject
+        )
+    if statement.principal is not None and statement.not_principal is not None:
+        yield Problem(
+            statement.not_principal.loc, "statement has both Principal and NotPrincipal", subject=subject
+        )
+    if doc.kind is PolicyKind.IDENTITY and not doc.structured:
+        for principal in (statement.principal, statement.not_principal):
+            if principal is not None:
+                yield Problem(
+                    principal.loc,
+                    "an identity policy must not specify a principal "
+                    "(it applies to whoever it is attached to)",
+                    subject=subject,
+                )
+    for name, values in (
+        ("Action", statement.actions),
+        ("NotAction", statement.not_actions),
+        ("Resource", statement.resources),
+        ("NotResource", statement.not_resources),
+    ):
+        for value in values or ():
+            problem = _value_problem(name, value)
+            if problem:
+                yield Problem(value.loc or statement.loc, problem, subject=subject)
+
+
+def _effect_problems(statement: Statement) -> Iterator[Problem]:
+    for variant in statement.effect.variants():
+        if variant.is_absent:
+            yield Problem(statement.loc, "statement has no Effect (Allow or Deny)", subject=statement.loc)
+        elif variant.is_literal:
+            raw = variant.as_str()
+            if raw in ("Allow", "Deny"):
+                continue
+            loc = variant.loc or _key_loc(statement, "Effect")
+            if raw and raw.strip().lower() in ("allow", "deny"):
+                proper = raw.strip().capitalize()
+                message = f"Effect {raw!r} must be written {proper!r} (case-sensitive)"
+            else:
+                message = f"Effect must be Allow or Deny, not {raw!r}"
+            yield Problem(loc, message + variant.describe_condition(), subject=statement.loc)
+        elif variant.raw == MALFORMED:
+            yield Problem(variant.loc or statement.loc, "Effect must be a string", subject=statement.loc)
+
+
+def _value_problem(name: str, value: Value) -> str | None:
+    if not value.is_literal:
+        return None
+    raw = value.raw
+    if not isinstance(raw, str):
+        if isinstance(raw, (bool, int, float)) and name.endswith("Resource") and not isinstance(raw, bool):
+            return None  # a number where an ARN belongs is odd but not worth a grammar error
+        return f"{name} must be a string or a list of strings"
+    if name.endswith("Action"):
+        stripped = raw.strip()
+        if stripped != raw or not stripped:
+            return f"{name} {raw!r} has surrounding spaces or is empty"
+        if ":" not in stripped and set(stripped) != {"*"}:
+            return f"{name} {raw!r} has no service prefix (expected service:action)"
+    return None
+
+
+# -- LP111 ---------------------------------------------------------------------------------------
+
+
+def action_problem(raw: str, catalog: ActionCatalog) -> str | None:
+    """Why ``raw`` names no action of the catalog (None when it names at least one)."""
+    pattern = raw.strip()
+    if not pattern or ":" not in pattern or catalog.expand(pattern):
+        return None  # LP109 reports malformed names
+    service, _, action = pattern.partition(":")
+    if catalog.unverifiable(service):
+        return None
+    if not catalog.matching_services(service):
+        if is_wildcard(service):
+            return f"'{raw}' matches no service prefix in the IAM action catalog"
+        close = difflib.get_close_matches(service.lower(), list(catalog.services), n=1, cutoff=0.8)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown service prefix '{service}' in action '{raw}'{hint}"
+    if is_wildcard(action):
+        return f"'{raw}' matches no action of the IAM action catalog"
+    services = catalog.matching_services(service)
+    names = [f"{s}:{a}" for s in services for a in catalog.services[s]]
+    close = difflib.get_close_matches(pattern.lower(), names, n=1, cutoff=0.8)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown action '{raw}'{hint}"
+
+
+def action_values(statement: Statement) -> Iterator[tuple[str, Value, str]]:
+    """(element, value, literal text) of every Action/NotAction string of a statement."""
+    for name, values in (("Action", statement.actions), ("NotAction", statement.not_actions)):
+        for value in values or ():
+            if value.is_literal and isinstance(value.raw, str):
+                yield name, value, value.raw

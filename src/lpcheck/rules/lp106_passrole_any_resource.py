@@ -1,0 +1,34 @@
+"""LP106 passrole-any-resource: ``iam:PassRole`` (literally, through a wildcard, or not excluded by
+``NotAction``) allowed on ``Resource: "*"``: the holder can hand any role to a service it controls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lpcheck.findings import Issue
+from lpcheck.iam.analysis import RESOURCE_STAR, analyze, listing, statement_issue, subject_name
+from lpcheck.model.container import Model
+from lpcheck.rules.base import rule
+
+
+@rule("LP106")
+def passrole_any_resource(model: Model) -> Iterator[Issue]:
+    analysis = analyze(model)
+    for grant in analysis.grants():
+        if not analysis.passrole(grant):
+            continue
+        witnesses = grant.witnesses(frozenset({"iam:passrole"}), analysis.catalog)
+        written = [raw for _, raw in witnesses]
+        if written == ["iam:PassRole"] or [w.lower() for w in written] == ["iam:passrole"]:
+            via = ""
+        elif written:
+            via = f" (through {listing(written, 3)})"
+        else:
+            via = " (not excluded by NotAction)"
+        yield statement_issue(
+            grant.doc,
+            grant.statement,
+            f"{subject_name(grant.statement)} allows iam:PassRole{via} on all resources ({RESOURCE_STAR}): "
+            f"any role, however privileged, can be passed to a service{grant.denial_note()}"
+            f"{grant.conditions(grant.star, *(v for v, _ in witnesses))}",
+        )

@@ -1,0 +1,61 @@
+"""LP107 public-principal: a resource or trust policy that lets anyone in.
+
+An ``Allow`` whose ``Principal`` is ``*``/``{"AWS": "*"}`` (or that uses ``NotPrincipal``, which
+admits everyone not listed) with no restricting condition (``lpcheck.iam.exposure``), and a Lambda
+permission for principal ``*`` with no ``SourceArn``/``SourceAccount``/``PrincipalOrgID``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lpcheck.findings import Issue
+from lpcheck.iam.analysis import analyze, statement_issue, subject_name
+from lpcheck.iam.exposure import closed_by_deny, public_witness, restricted
+from lpcheck.model.container import Model
+from lpcheck.model.iam import PolicyKind
+from lpcheck.model.resources import LambdaPermission
+from lpcheck.rules.base import rule
+
+_KIND = {PolicyKind.RESOURCE: "resource policy", PolicyKind.TRUST: "trust policy"}
+
+
+@rule("LP107")
+def public_principal(model: Model) -> Iterator[Issue]:
+    analysis = analyze(model)
+    for grant in analysis.grants():
+        kind = _KIND.get(grant.doc.kind)
+        statement = grant.statement
+        if kind is None or grant.cancelled:
+            continue
+        witness = public_witness(statement.principal)
+        if witness is not None:
+            who = f'any principal (Principal "{witness.raw}")'
+        elif statement.not_principal is not None:
+            who = "every principal not listed in NotPrincipal"
+        else:
+            continue
+        if restricted(statement) or closed_by_deny(grant, analysis):
+            continue
+        what = "assume this role" if grant.doc.kind is PolicyKind.TRUST else "use it"
+        yield statement_issue(
+            grant.doc,
+            statement,
+            f"{subject_name(statement)} of the {kind} lets {who} {what} with no condition on "
+            f"aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID or similar"
+            f"{grant.conditions(witness)}",
+        )
+    for permission in model.of(LambdaPermission):
+        public = permission.principal.find(lambda v: v.as_str() is not None and v.as_str().strip() == "*")
+        if public is None:
+            continue
+        if not all(
+            v.is_absent for v in (permission.source_arn, permission.source_account, permission.principal_org)
+        ):
+            continue
+        yield Issue(
+            loc=public.at(permission.loc),
+            message=f'Lambda permission {permission.address} grants invoke to any principal ("*") without '
+            f"SourceArn, SourceAccount or PrincipalOrgID{public.describe_condition()}",
+            resource=permission.address,
+            key=f"{permission.address}:principal",
+        )
