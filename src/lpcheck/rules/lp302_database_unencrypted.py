@@ -72,7 +72,7 @@ def database_unencrypted(model: Model) -> Iterable[Issue]:
     for rs in model.of(RedshiftCluster):
         found.append(
             _issue(
-                rs, rs.encrypted, "Redshift cluster", "Encrypted", "encrypted", "encryption is not declared"
+                rs, rs.encrypted, "Redshift cluster", "Encrypted", "encrypted", "encryption is left to the service default"
             )
         )
     yield from (issue for issue in found if issue is not None)

@@ -54,7 +54,8 @@ def setting(view: ResourceView, path: str) -> Value:
     """The value at ``path``, located at its key's line (the property line the catalog points at).
 
     Absent, null and empty-block values are absent, located at the resource's first line; each
-    ``Fn::If`` branch keeps its condition (a ``AWS::NoValue`` branch is absent under it)."""
+    ``Fn::If`` branch keeps its condition (an ``AWS::NoValue`` branch is absent under it, located
+    at the property that holds the choice)."""
     if not _present(view, path):
         return Value.absent(view.loc)
     value = view.value(path)
@@ -63,7 +64,8 @@ def setting(view: ResourceView, path: str) -> Value:
     for v in value.variants():
         empty = isinstance(v.raw, (ListNode, MapNode)) and not v.raw.items
         if v.is_absent or (v.is_literal and v.raw is None) or empty:
-            out.append(Value.absent(view.loc).with_condition(v.condition))
+            # absent in this branch only (AWS::NoValue): the property line still shows the choice
+            out.append(Value.absent(key_loc if value.options else view.loc).with_condition(v.condition))
         else:
             out.append(replace(v, loc=key_loc))
     return Value.choice(out, key_loc)
