@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lpcheck.errors import ParseFailure
+from lpcheck.location import Location
 from lpcheck.model.container import Model
 from lpcheck.result import AdaptResult
 
@@ -30,6 +31,10 @@ def adapt_template(path: Path, display: str, text: str, fmt: str) -> AdaptResult
             root = parse_yaml(text, display)
     except ParseFailure as exc:
         result.problems.append(exc)
+        return result
+    except RecursionError:  # the parsers' own depth limits normally catch this first
+        kind = "JSON" if fmt == "json" else "YAML"
+        result.problems.append(ParseFailure(Location(display, 1, 1), f"invalid {kind}: nesting too deep"))
         return result
     except Exception as exc:  # a parser bug: report it, never a traceback
         result.problems.append(RuntimeError(f"internal error parsing {display}: {type(exc).__name__}: {exc}"))

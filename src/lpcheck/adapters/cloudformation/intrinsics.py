@@ -37,7 +37,7 @@ PSEUDO_UNKNOWN = frozenset(
 )
 NO_VALUE = "AWS::NoValue"
 MAX_OPTIONS = 32  # combined Fn::If alternatives beyond this become unknown (no blow-up)
-MAX_DEPTH = 200
+MAX_DEPTH = 100  # resolve() nesting; each level costs a few Python frames
 
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 _DYNAMIC_REF = "{{resolve:"
