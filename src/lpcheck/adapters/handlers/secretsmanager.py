@@ -1,0 +1,91 @@
+"""Secrets Manager secrets and their rotation schedules, for LP205 (secret-without-rotation).
+
+A ``Secret`` per ``AWS::SecretsManager::Secret``/``aws_secretsmanager_secret`` (its literal
+``Name``/``name`` as a linkable name), a ``SecretRotation`` per
+``AWS::SecretsManager::RotationSchedule``/``aws_secretsmanager_secret_rotation`` whose ``secret``
+is the target as written (``Ref``/``.id``/``.arn`` -> a reference to the secret's address, or a
+literal name/ARN; a ``Ref`` to a ``SecretTargetAttachment`` is followed to the attachment's
+secret, as AWS's examples write it); LP205 links them with ``Model.refers_to``.
+
+Rotation written on the secret itself counts too: the legacy inline ``rotation_rules`` /
+``rotation_lambda_arn`` of ``aws_secretsmanager_secret`` (provider < 5) sets ``inline_rotation``.
+
+The literal ``SecretString``/``secret_string`` is a hardcoded secret and is adapted as a
+``SecretProperty`` (LP202) in ``secret_properties``.
+"""
+
+from __future__ import annotations
+
+from lpcheck.adapters.context import AdaptContext
+from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.view import ResourceView
+from lpcheck.model.resources import Secret, SecretRotation
+
+
+def _names(view: ResourceView, key: str) -> tuple[str, ...]:
+    name = view.value(key).as_str()
+    names = tuple(view.names)
+    return (*names, name) if name and name not in names else names
+
+
+@cfn("AWS::SecretsManager::Secret")
+def cfn_secret(view: ResourceView, ctx: AdaptContext) -> None:
+    ctx.model.add(
+        Secret(
+            address=view.address,
+            type=view.type,
+            loc=view.loc,
+            names=_names(view, "Name"),
+            condition=view.condition,
+        )
+    )
+
+
+@cfn("AWS::SecretsManager::RotationSchedule")
+def cfn_rotation(view: ResourceView, ctx: AdaptContext) -> None:
+    target = view.value("SecretId")
+    attachment = ctx.resources.get(target.ref) if target.ref else None
+    if attachment is not None and attachment.type == "AWS::SecretsManager::SecretTargetAttachment":
+        # AWS's own examples rotate through the attachment, whose Ref is the secret's ARN.
+        target = attachment.value("SecretId")
+    ctx.model.add(
+        SecretRotation(
+            address=view.address,
+            type=view.type,
+            loc=view.loc,
+            names=view.names,
+            condition=view.condition,
+            secret=target,
+        )
+    )
+
+
+@tf("aws_secretsmanager_secret")
+def tf_secret(view: ResourceView, ctx: AdaptContext) -> None:
+    inline = view.has("rotation_rules") or view.value("rotation_lambda_arn").as_str() not in (None, "")
+    if not inline and view.value("rotation_lambda_arn").is_unknown:
+        inline = True  # an unresolved rotation function: rotation is configured
+    ctx.model.add(
+        Secret(
+            address=view.address,
+            type=view.type,
+            loc=view.loc,
+            names=_names(view, "name"),
+            condition=view.condition,
+            inline_rotation=inline,
+        )
+    )
+
+
+@tf("aws_secretsmanager_secret_rotation")
+def tf_rotation(view: ResourceView, ctx: AdaptContext) -> None:
+    ctx.model.add(
+        SecretRotation(
+            address=view.address,
+            type=view.type,
+            loc=view.loc,
+            names=view.names,
+            condition=view.condition,
+            secret=view.value("secret_id"),
+        )
+    )

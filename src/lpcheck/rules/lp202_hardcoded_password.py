@@ -1,0 +1,189 @@
+"""LP202 hardcoded-password: a literal in a property AWS documents as a secret, or a secret-looking
+parameter/variable with a literal default.
+
+Three sources, one finding per cause:
+
+1. ``SecretProperty`` values (master passwords, auth tokens, MQ users, Directory Service, DMS,
+   OpenSearch, Events connections, Glue connections, listener OIDC secrets, ... see the
+   ``secret_properties`` handler). A literal is reported at the literal itself (each ``Fn::If``
+   branch that holds one, naming its condition); a literal that flowed in from a parameter default
+   or tfvars file is reported at its use with the source in the message, once per source.
+   Dynamic references, ``NoEcho`` parameters without default, variables without default and
+   references are unknown or recognised here, and never reported.
+2. Terraform module arguments whose name looks like a secret (``password = "..."`` in a
+   ``module`` block): the module's input is the secret property seen from the caller. Skipped when
+   the same literal already reached a secret property inside the module.
+3. A parameter/variable whose name looks like a secret (``DbPassword``, ``ApiToken``; not
+   ``SecretName``/``PasswordLength``) with a literal default that is not hidden (``NoEcho`` /
+   ``sensitive``) and that was not already reported where it is used by (1) or (2): reported at
+   the default.
+
+Values that are not reported: empty strings, dynamic references and unresolved interpolations,
+placeholders (``<password>``, ``REPLACE_ME``, ``xxxx``, ``ENTER YOUR ... HERE``, a value equal to
+its own key name), AWS access keys (LP201's), and for the name-based sources (2, 3) values shaped
+like something that describes a secret (ARNs, paths, URLs without a password, booleans, numbers).
+A weak but real password (``changeme``, ``Password123``) *is* reported: it is what gets deployed.
+A Secrets Manager ``SecretString``/``secret_string`` is reported when it is a plain string or when
+its JSON has a secret-looking key with a literal value; a JSON of only a user name, host or port is
+not a secret.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from lpcheck.findings import Issue
+from lpcheck.location import Location
+from lpcheck.model.container import Model
+from lpcheck.model.resources import SecretProperty, StringLiteral, TemplateParameter
+from lpcheck.model.values import Value
+from lpcheck.parsers.nodes import ListNode, MapNode, ScalarNode
+from lpcheck.rules.base import rule
+from lpcheck.secrets import (
+    find_aws_credentials,
+    is_placeholder,
+    looks_non_secret_value,
+    looks_secret_name,
+    mask,
+)
+
+_SECRET_DOCUMENTS = ("secretstring", "secret_string", "secret_string_wo")
+
+
+def _is_hardcoded(text: str, key: str | None) -> bool:
+    return not is_placeholder(text, key) and not find_aws_credentials(text, key)
+
+
+def _json_secrets(text: str) -> list[str] | None:
+    """Secret-looking members of a JSON object string; None when the text is not a JSON object."""
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(doc, dict):
+        return None
+    out = []
+    for k, v in doc.items():
+        if (
+            isinstance(v, str)
+            and looks_secret_name(str(k))
+            and _is_hardcoded(v, str(k))
+            and not looks_non_secret_value(v)
+        ):
+            out.append(v)
+    return out
+
+
+def _witnesses(prop: SecretProperty) -> Iterator[tuple[Value, Location, str]]:
+    """(variant, where to report, the secret text) for each hardcoded literal of ``prop``."""
+    leaf = prop.property.rsplit(".", 1)[-1]
+    document = leaf.lower() in _SECRET_DOCUMENTS
+    for v in prop.value.variants():
+        if not v.is_literal:
+            continue
+        raw = v.raw
+        if isinstance(raw, MapNode) and document:
+            # jsonencode({...}) kept as a structure: report the secret member itself
+            for k, child in raw.items.items():
+                if (
+                    isinstance(child, ScalarNode)
+                    and isinstance(child.value, str)
+                    and looks_secret_name(k)
+                    and _is_hardcoded(child.value, k)
+                    and not looks_non_secret_value(child.value)
+                ):
+                    yield v, child.loc, child.value
+            continue
+        if isinstance(raw, (MapNode, ListNode, dict, list)):
+            continue
+        text = v.as_str()
+        if text is None or not _is_hardcoded(text, leaf):
+            continue
+        if document:
+            found = _json_secrets(text)
+            if found is not None:
+                if found:
+                    yield v, v.at(prop.loc), found[0]
+                continue
+        yield v, v.at(prop.loc), text
+
+
+def _param_kind(p: TemplateParameter) -> str:
+    return "variable" if p.address.startswith("var.") or "variable" in p.type.lower() else "parameter"
+
+
+@rule("LP202")
+def hardcoded_password(model: Model) -> Iterable[Issue]:
+    reported_origins: set[tuple[str, str]] = set()
+    reported_texts: set[str] = set()
+    flowed: set[str] = set()  # literals reported at a place of use, with their source
+
+    # 1. known secret properties
+    props = sorted(model.of(SecretProperty), key=lambda p: (p.loc.path, p.loc.line, p.loc.column))
+    for prop in props:
+        for v, loc, text in _witnesses(prop):
+            if v.origin:
+                key = (v.origin, text)
+                if key in reported_origins:
+                    continue
+                reported_origins.add(key)
+                flowed.add(text)
+            reported_texts.add(text)
+            source = f" (value from {v.origin})" if v.origin else ""
+            yield Issue(
+                loc=loc,
+                message=(
+                    f"{prop.address} {prop.property} is a hardcoded secret ('{mask(text)}'){source}"
+                    f"{v.describe_condition()}; use a Secrets Manager/SSM SecureString dynamic reference, "
+                    "a NoEcho parameter without default, or a generated secret"
+                ),
+                resource=prop.address,
+                key=f"{prop.address}:{prop.property}",
+            )
+
+    # 2. Terraform module arguments named like a secret
+    for s in model.of(StringLiteral):
+        if not s.owner.startswith("module.") or not s.path:
+            continue
+        name = s.path[-1]
+        if not looks_secret_name(name) or s.value in reported_texts:
+            continue
+        if not _is_hardcoded(s.value, name) or looks_non_secret_value(s.value):
+            continue
+        if s.origin:
+            flowed.add(s.value)
+        source = f" (value from {s.origin})" if s.origin else ""
+        yield Issue(
+            loc=s.loc,
+            message=(
+                f"{s.owner} argument {'.'.join(s.path)} is a hardcoded secret ('{mask(s.value)}'){source}; "
+                "pass a reference to a generated or stored secret instead"
+            ),
+            resource=s.owner,
+            key=f"{s.owner}:{'.'.join(s.path)}",
+        )
+
+    # 3. secret-looking parameters and variables with a literal default
+    for p in model.of(TemplateParameter):
+        if p.hidden or not looks_secret_name(p.name) or not p.default.is_literal:
+            continue
+        text = p.default.as_str()
+        if not isinstance(p.default.raw, str) or not text:
+            continue
+        if not _is_hardcoded(text, p.name) or looks_non_secret_value(text):
+            continue
+        if text in flowed:
+            continue  # reported where it is used
+        kind = _param_kind(p)
+        hidden = "NoEcho" if kind == "parameter" else "sensitive = true"
+        yield Issue(
+            loc=p.default.at(p.loc),
+            message=(
+                f"{kind} {p.name} looks like a secret but has a literal default ('{mask(text)}') "
+                f"without {hidden}; remove the default and pass the value at deploy time, or use a "
+                "dynamic reference"
+            ),
+            resource=p.address,
+            key=f"{p.address}:default",
+        )

@@ -1,0 +1,119 @@
+"""LP203 secret-in-environment: a secret in a compute environment variable, or any literal that
+matches a known credential format.
+
+Environment variables (Lambda incl. SAM ``Globals``, ECS, Batch, CodeBuild ``PLAINTEXT``, App Runner,
+Amplify, Elastic Beanstalk, Glue default arguments, SageMaker, Lightsail) are reported when
+
+- the value matches a credential format (GitHub, GitLab, Slack token or webhook, Stripe, Google,
+  Twilio, SendGrid, npm, PyPI, OpenAI, Anthropic, Hugging Face, Shopify, Square, Azure storage key,
+  a private key block), whatever the name; or
+- the name looks secret (``PASSWORD``, ``SECRET``, ``TOKEN``, ``API_KEY``, ``PRIVATE_KEY``,
+  ``CREDENTIALS``...; not ``SECRET_ARN``, ``TOKEN_TABLE``, ``PASSWORD_PARAM``, ``SECRET_NAME``...) and
+  the value is a literal that is not a placeholder, a dynamic reference, or shaped like a pointer to
+  a secret (ARN, SSM path, URL without a password, boolean, number, ``SECRETS_MANAGER``-style enum); or
+- the value is a URL with an embedded password (``postgres://app:s3cret@db/app``).
+
+Any other literal of the unit (resource properties, outputs, parameter defaults, module arguments,
+provider blocks) that matches a credential format is reported too, except in a known secret
+property (LP202 reports those). AWS access keys are LP201's and never reported here. The message
+shows the first four characters only; a value from a parameter default or tfvars file is reported
+at its first use, naming its source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lpcheck.findings import Issue
+from lpcheck.location import Location
+from lpcheck.model.container import Model
+from lpcheck.model.resources import EnvironmentVariable
+from lpcheck.rules.base import rule
+from lpcheck.secrets import (
+    find_aws_credentials,
+    find_other_credentials,
+    is_placeholder,
+    looks_non_secret_value,
+    looks_secret_name,
+    mask,
+    url_credentials,
+)
+from lpcheck.secrets.scan import credential_hits, secret_property_locs
+
+_ADVICE = "reference a Secrets Manager secret or SSM SecureString parameter and read it at run time"
+
+
+def _env_reason(var: EnvironmentVariable, text: str) -> tuple[str, str] | None:
+    """(what the value is, the secret text) when ``text`` in ``var`` is reported; None otherwise."""
+    if find_aws_credentials(text, var.name):
+        return None  # LP201
+    other = find_other_credentials(text)
+    if other:
+        return other[0].kind, other[0].text
+    if (
+        looks_secret_name(var.name)
+        and not is_placeholder(text, var.name)
+        and not looks_non_secret_value(text)
+    ):
+        return "a literal secret", text
+    password = url_credentials(text)
+    if password:
+        return "a URL with an embedded password", password
+    return None
+
+
+@rule("LP203")
+def secret_in_environment(model: Model) -> Iterable[Issue]:
+    reported: set[tuple[Location, str]] = set()
+    seen_origin: set[tuple[str, str]] = set()
+    variables = sorted(model.of(EnvironmentVariable), key=lambda e: (e.loc.path, e.loc.line, e.loc.column))
+    for var in variables:
+        for v in var.value.variants():
+            text = v.as_str() if v.is_literal and isinstance(v.raw, str) else None
+            if not text:
+                continue
+            found = _env_reason(var, text)
+            if found is None:
+                continue
+            what, secret = found
+            if v.origin:
+                if (v.origin, secret) in seen_origin:
+                    continue
+                seen_origin.add((v.origin, secret))
+            loc = v.at(var.loc)
+            reported.add((loc, secret))
+            source = f" (value from {v.origin})" if v.origin else ""
+            yield Issue(
+                loc=loc,
+                message=(
+                    f"environment variable {var.name} of {var.address} holds {_article(what)} "
+                    f"('{mask(secret)}'){source}{v.describe_condition()}; {_ADVICE}"
+                ),
+                resource=var.address,
+                key=f"{var.address}:env:{var.name}",
+            )
+
+    in_secret_properties = secret_property_locs(model)
+    for hit in credential_hits(model):
+        if hit.cred.aws or hit.loc in in_secret_properties:
+            continue
+        if (hit.loc, hit.cred.text) in reported or any(
+            loc.path == hit.loc.path and secret == hit.cred.text for loc, secret in reported
+        ):
+            continue
+        if hit.origin and (hit.origin, hit.cred.text) in seen_origin:
+            continue
+        when = f" (when {hit.condition})" if hit.condition else ""
+        yield Issue(
+            loc=hit.loc,
+            message=(
+                f"{hit.cred.kind} '{hit.cred.masked}' is hardcoded in {hit.where}{hit.source()}{when}; "
+                f"revoke it and {_ADVICE}"
+            ),
+            resource=hit.owner,
+            key=f"{hit.where}:{hit.cred.kind}",
+        )
+
+
+def _article(what: str) -> str:
+    return what if what.startswith(("a ", "an ")) else f"a {what}"

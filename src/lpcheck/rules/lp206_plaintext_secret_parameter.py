@@ -1,0 +1,76 @@
+"""LP206 plaintext-secret-parameter: an SSM parameter of type ``String``/``StringList`` that holds
+a secret.
+
+A parameter is reported, at its ``Type``, when its type is literally ``String`` or ``StringList``
+(each ``Fn::If`` branch on its own) and
+
+- its name looks like a secret (the words of ``/app/prod/db_password``, ``ApiToken``: password,
+  secret, token, api key, private key, credentials; not ``.../secret-arn``, ``.../token-ttl``), unless
+  its literal value is shaped like a pointer (an ARN, a path, a URL without a password, a number or
+  boolean); or
+- its value matches a credential format (AWS key, GitHub/Slack/Stripe token, private key...).
+
+``SecureString`` is fine; an unknown or absent type is not reported (both formats require it).
+A placeholder value does not clear a secret-looking name: the parameter is where the real secret
+will be put, in plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lpcheck.findings import Issue
+from lpcheck.model.container import Model
+from lpcheck.model.resources import SSMParameter
+from lpcheck.rules.base import rule
+from lpcheck.secrets import (
+    find_aws_credentials,
+    find_other_credentials,
+    looks_non_secret_value,
+    looks_secret_name,
+)
+
+_PLAIN = {"string": "String", "stringlist": "StringList"}
+
+
+def _reason(param: SSMParameter) -> str | None:
+    for v in param.value.variants():
+        text = v.as_str() if v.is_literal else None
+        if text:
+            creds = find_aws_credentials(text, "value") + find_other_credentials(text)
+            if creds:
+                return f"its value is {_article(creds[0].kind)}"
+    names = [v.as_str() for v in param.name.variants() if v.as_str()]
+    if any(looks_secret_name(n) for n in names):
+        values = [v for v in param.value.variants() if v.is_literal and v.as_str()]
+        if values and all(looks_non_secret_value(v.as_str() or "") for v in values):
+            return None
+        return "its name says it holds a secret"
+    return None
+
+
+def _article(kind: str) -> str:
+    return f"an {kind}" if kind[:1].lower() in "aeiou" else f"a {kind}"
+
+
+@rule("LP206")
+def plaintext_secret_parameter(model: Model) -> Iterable[Issue]:
+    for param in model.of(SSMParameter):
+        reason = None
+        for t in param.param_type.variants():
+            kind = _PLAIN.get((t.as_str() or "").strip().lower())
+            if kind is None:
+                continue
+            reason = reason or _reason(param)
+            if reason is None:
+                break
+            name = next((v.as_str() for v in param.name.variants() if v.as_str()), None) or param.address
+            yield Issue(
+                loc=t.at(param.loc),
+                message=(
+                    f"SSM parameter {name} is stored as plain {kind} but {reason}{t.describe_condition()}; "
+                    "use a SecureString parameter (encrypted with KMS) or Secrets Manager"
+                ),
+                resource=param.address,
+                key=f"{param.address}:type",
+            )

@@ -1,0 +1,172 @@
+"""Every credential-format match in one unit's model, located and de-duplicated.
+
+LP201 (AWS keys) and LP203 (other credential formats) read the same literals, through three
+channels that can see the same text:
+
+1. ``EnvironmentVariable`` values: the variable's name is the context (``AWS_SECRET_ACCESS_KEY``)
+   and a JSON container definition written as a string has been parsed, so the position is the
+   value's own line;
+2. every ``StringLiteral`` the front-ends recorded (resource bodies, provider/backend blocks,
+   module arguments, outputs, unconsumed parameter defaults, IAM JSON), with the last key of its
+   path as the context;
+3. ``TemplateParameter`` defaults, as a safety net for a front-end that does not record unused
+   defaults as literals.
+
+"One finding per cause" is applied here: the same credential at the same place through two
+channels is one hit; a credential found inside a whole JSON string is dropped when the parsed
+value pins it down more precisely; a value that flowed in from a parameter default or a tfvars
+file (``origin``) is reported once, at its first place of use, not at every use.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+from lpcheck.location import Location
+from lpcheck.model.container import Model
+from lpcheck.model.resources import EnvironmentVariable, SecretProperty, StringLiteral, TemplateParameter
+from lpcheck.secrets.formats import (
+    CredentialMatch,
+    find_aws_credentials,
+    find_aws_key_ids,
+    find_other_credentials,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    cred: CredentialMatch
+    loc: Location
+    owner: str  # the resource/provider/parameter that holds it, for Issue.resource
+    where: str  # for messages: "provider.aws access_key", "MyFunction environment variable TOKEN"
+    origin: str | None = None  # where the value was written, when it flowed in from elsewhere
+    exact: bool = True  # the whole value is the credential (not a token inside a longer text)
+    condition: str | None = None
+
+    def source(self) -> str:
+        return f" (value from {self.origin})" if self.origin else ""
+
+
+_CACHE: weakref.WeakKeyDictionary[Model, list[Hit]] = weakref.WeakKeyDictionary()
+
+
+def credential_hits(model: Model) -> list[Hit]:
+    """All credential matches of the unit (AWS and others), de-duplicated, in file order."""
+    cached = _CACHE.get(model)
+    if cached is None:
+        cached = _collect(model)
+        _CACHE[model] = cached
+    return cached
+
+
+def _where(owner: str, path: tuple[str, ...]) -> str:
+    dotted = ".".join(path)
+    if not dotted:
+        return owner
+    if not owner or dotted.startswith(owner):
+        return dotted
+    return f"{owner} {dotted}"
+
+
+def _scan(text: str, context: str | None, near: bool) -> list[CredentialMatch]:
+    return find_aws_credentials(text, context, near) + find_other_credentials(text)
+
+
+def _collect(model: Model) -> list[Hit]:
+    raw: list[Hit] = []
+
+    # 1. environment variables (precise positions, the name as context)
+    env = model.of(EnvironmentVariable)
+    with_key_id = {
+        (e.address, (v.loc or e.loc).path)
+        for e in env
+        for v in e.value.variants()
+        if v.as_str() and find_aws_key_ids(v.as_str() or "", e.name)
+    }
+    for e in env:
+        for v in e.value.variants():
+            text = v.as_str() if v.is_literal else None
+            if not text:
+                continue
+            loc = v.loc or e.loc
+            near = (e.address, loc.path) in with_key_id
+            for cred in _scan(text, e.name, near):
+                raw.append(
+                    Hit(
+                        cred,
+                        loc,
+                        e.address,
+                        f"{e.address} environment variable {e.name}",
+                        v.origin,
+                        cred.text == text.strip(),
+                        v.condition,
+                    )
+                )
+
+    # 2. every literal string
+    strings = model.of(StringLiteral)
+    groups_with_id = {
+        (s.owner, s.path[:-1], s.loc.path)
+        for s in strings
+        if find_aws_key_ids(s.value, s.path[-1] if s.path else None)
+    }
+    for s in strings:
+        context = s.path[-1] if s.path else None
+        near = (s.owner, s.path[:-1], s.loc.path) in groups_with_id
+        for cred in _scan(s.value, context, near):
+            raw.append(
+                Hit(cred, s.loc, s.owner, _where(s.owner, s.path), s.origin, cred.text == s.value.strip())
+            )
+
+    # 3. parameter / variable defaults nobody recorded as a literal
+    seen_text = {h.cred.text for h in raw}
+    for p in model.of(TemplateParameter):
+        text = p.default.as_str() if p.default.is_literal else None
+        if not text:
+            continue
+        for cred in _scan(text, p.name, False):
+            if cred.text not in seen_text:
+                raw.append(Hit(cred, p.default.loc or p.loc, p.address, f"default of {p.name}", None, True))
+
+    return _dedupe(raw, model)
+
+
+def _dedupe(raw: list[Hit], model: Model) -> list[Hit]:
+    # same credential at the same place through two channels
+    by_place: dict[tuple, Hit] = {}
+    for h in raw:
+        by_place.setdefault((h.loc.path, h.loc.line, h.loc.column, h.cred.text), h)
+    hits = list(by_place.values())
+
+    # a token found inside a whole string (e.g. a JSON container definition) when the parsed
+    # value holds it exactly, in the same file and resource
+    exact = {(h.cred.text, h.loc.path, h.owner) for h in hits if h.exact}
+    hits = [h for h in hits if h.exact or (h.cred.text, h.loc.path, h.owner) not in exact]
+
+    # a default that flowed into literals: once, at its first use; and not at the default itself
+    default_locs = {p.default.loc for p in model.of(TemplateParameter) if p.default.loc is not None}
+    flowed = {h.cred.text for h in hits if h.origin}
+    hits.sort(key=lambda h: (h.loc.path, h.loc.line, h.loc.column))
+    out: list[Hit] = []
+    seen_origin: set[tuple[str, str]] = set()
+    for h in hits:
+        if h.origin:
+            key = (h.cred.text, h.origin)
+            if key in seen_origin:
+                continue
+            seen_origin.add(key)
+        elif h.loc in default_locs and h.cred.text in flowed:
+            continue
+        out.append(h)
+    return out
+
+
+def secret_property_locs(model: Model) -> set[Location]:
+    """Where LP202's known secret properties hold a literal (LP203 leaves those to LP202)."""
+    locs: set[Location] = set()
+    for prop in model.of(SecretProperty):
+        for v in prop.value.variants():
+            if v.is_literal and v.loc is not None:
+                locs.add(v.loc)
+    return locs
