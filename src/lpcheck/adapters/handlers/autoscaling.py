@@ -13,7 +13,7 @@ from __future__ import annotations
 from itertools import product
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import and_labels, under
+from lpcheck.adapters.handlers.ec2 import and_labels, relocate, under
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.location import Location
@@ -38,12 +38,18 @@ def _element(node: Node | None, item_key: str | None) -> object:
     return _UNKNOWN  # a nested list (flatten/concat) or map: how many it adds is unknown
 
 
-def place_list(node: Node | None, absent_loc: Location, item_key: str | None = None) -> Value:
+def place_list(view: ResourceView, path: str, item_key: str | None = None) -> Value:
+    """The list at ``path`` as a typed value located at its key's line."""
+    value = _list_value(view.node(path), view.loc, item_key)
+    return relocate(value, view.key_loc(path), view.loc)
+
+
+def _list_value(node: Node | None, absent_loc: Location, item_key: str | None = None) -> Value:
     """A written list of zones/subnets (or subnet mappings via ``item_key``) as a typed value."""
     if node is None or (isinstance(node, ScalarNode) and node.value is None):
         return Value.absent(absent_loc)
     if isinstance(node, ChoiceNode):
-        options = [under(place_list(opt, absent_loc, item_key), label) for label, opt in node.options]
+        options = [under(_list_value(opt, absent_loc, item_key), label) for label, opt in node.options]
         return Value.choice(options, node.loc)
     if isinstance(node, ScalarNode) and isinstance(node.value, str):
         parts = tuple(p.strip() for p in node.value.split(",") if p.strip())
@@ -96,8 +102,8 @@ def add_group(view: ResourceView, ctx: AdaptContext, kind: str, zones: Value, su
 
 @cfn("AWS::AutoScaling::AutoScalingGroup")
 def cfn_group(view: ResourceView, ctx: AdaptContext) -> None:
-    zones = place_list(view.node("AvailabilityZones"), view.loc)
-    subnets = place_list(view.node("VPCZoneIdentifier"), view.loc)
+    zones = place_list(view, "AvailabilityZones")
+    subnets = place_list(view, "VPCZoneIdentifier")
     add_group(view, ctx, "Auto Scaling group", zones, subnets)
 
 
@@ -105,6 +111,6 @@ def cfn_group(view: ResourceView, ctx: AdaptContext) -> None:
 def tf_group(view: ResourceView, ctx: AdaptContext) -> None:
     if view.count == 0:
         return
-    zones = place_list(view.node("availability_zones"), view.loc)
-    subnets = place_list(view.node("vpc_zone_identifier"), view.loc)
+    zones = place_list(view, "availability_zones")
+    subnets = place_list(view, "vpc_zone_identifier")
     add_group(view, ctx, "Auto Scaling group", zones, subnets)

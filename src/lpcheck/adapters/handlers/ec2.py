@@ -23,7 +23,8 @@ from dataclasses import replace
 
 from lpcheck.adapters.context import AdaptContext
 from lpcheck.adapters.registry import cfn, tf
-from lpcheck.adapters.view import ResourceView, value_of, walk
+from lpcheck.adapters.view import ResourceView, walk
+from lpcheck.location import Location
 from lpcheck.model.resources import BlockStorage
 from lpcheck.model.values import Value
 from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode
@@ -45,6 +46,34 @@ def under(value: Value, label: str | None) -> Value:
     if value.options:
         return replace(value, options=tuple(under(o, label) for o in value.options))
     return replace(value, condition=and_labels(label, value.condition))
+
+
+def relocate(value: Value, key_loc: Location, absent_loc: Location) -> Value:
+    """``value`` placed at its key's line (the property line the catalog points at).
+
+    A null is absent. An absent branch of a choice (``AWS::NoValue``) is located at the property
+    that holds the choice; an unconditional absence at ``absent_loc`` (the resource's first line)."""
+    if value.options:
+        options = tuple(relocate(o, key_loc, key_loc) for o in value.options)
+        return replace(value, options=options, loc=key_loc)
+    if value.is_absent or (value.is_literal and value.raw is None):
+        return Value.absent(absent_loc).with_condition(value.condition)
+    return replace(value, loc=key_loc)
+
+
+def located(view: ResourceView, path: str) -> Value:
+    """The value at ``path`` (dotted, through lists and choices), located at its key's line."""
+    node = view.node(path)
+    if node is None or (isinstance(node, ScalarNode) and node.value is None):
+        return Value.absent(view.loc)
+    return relocate(view.value(path), view.key_loc(path), view.loc)
+
+
+def item_view(view: ResourceView, node: MapNode, loc: Location | None = None) -> ResourceView:
+    """A view over a nested map (a block device, an ``Ebs`` map) whose absences point at ``loc``."""
+    return ResourceView(
+        view.address, view.type, loc or node.loc, node, view.names, view.condition, view.count
+    )
 
 
 def map_items(node: Node | None, label: str | None = None) -> Iterator[tuple[MapNode, str | None]]:
@@ -79,16 +108,13 @@ def _present(node: Node | None) -> bool:
     return not (isinstance(node, ScalarNode) and node.value in (None, False))
 
 
-def _encryption(
-    ebs: MapNode, absent_at: ResourceView | MapNode, *, enc: str, snap: str | None, kms: str
-) -> Value:
+def _encryption(ebs: ResourceView, *, enc: str, snap: str | None, kms: str) -> Value:
     """The effective ``encrypted`` of a volume or device, honouring snapshots and KMS keys."""
-    loc = absent_at.loc
-    value = value_of(walk(ebs, [enc]), loc)
-    if snap is not None and _set(walk(ebs, [snap])) and value.as_bool() is not True:
-        return Value.unknown(value.loc or loc, reason="inherits the snapshot's encryption")
-    if value.is_absent and _set(walk(ebs, [kms])):
-        return Value.unknown(loc, reason="a KMS key is given")
+    value = located(ebs, enc)
+    if snap is not None and _set(ebs.node(snap)) and value.as_bool() is not True:
+        return Value.unknown(ebs.loc, reason="inherits the snapshot's encryption")
+    if value.is_absent and _set(ebs.node(kms)):
+        return Value.unknown(ebs.loc, reason="a KMS key is given")
     return value
 
 
@@ -131,8 +157,7 @@ def _device_name(item: MapNode, key: str) -> str:
 
 @cfn("AWS::EC2::Volume")
 def cfn_volume(view: ResourceView, ctx: AdaptContext) -> None:
-    body = view.body or MapNode(loc=view.loc)
-    enc = _encryption(body, view, enc="Encrypted", snap="SnapshotId", kms="KmsKeyId")
+    enc = _encryption(view, enc="Encrypted", snap="SnapshotId", kms="KmsKeyId")
     _add(ctx, view, kind="volume", loc_node=None, device="", enc=enc)
 
 
@@ -142,7 +167,8 @@ def _cfn_mappings(view: ResourceView, ctx: AdaptContext, path: str, kind: str) -
         if _present(item.get("NoDevice")) or _set(item.get("VirtualName")):
             continue
         for ebs, ebs_label in map_items(item.get("Ebs"), label):
-            enc = _encryption(ebs, item, enc="Encrypted", snap="SnapshotId", kms="KmsKeyId")
+            ebs_view = item_view(view, ebs, item.loc)
+            enc = _encryption(ebs_view, enc="Encrypted", snap="SnapshotId", kms="KmsKeyId")
             device = _device_name(item, "DeviceName")
             _add(ctx, view, kind=kind, loc_node=item, device=device, enc=under(enc, ebs_label))
 
@@ -176,8 +202,7 @@ def cfn_spot_fleet(view: ResourceView, ctx: AdaptContext) -> None:
 def tf_volume(view: ResourceView, ctx: AdaptContext) -> None:
     if view.count == 0:
         return
-    body = view.body or MapNode(loc=view.loc)
-    enc = _encryption(body, view, enc="encrypted", snap="snapshot_id", kms="kms_key_id")
+    enc = _encryption(view, enc="encrypted", snap="snapshot_id", kms="kms_key_id")
     _add(ctx, view, kind="volume", loc_node=None, device="", enc=enc)
 
 
@@ -188,12 +213,12 @@ def _tf_instance_devices(
 
     Terraform writes an unset ``no_device``/``virtual_name`` as false or "" (plans do): not set."""
     for item, label in map_items(walk(body, ["root_block_device"]), outer):
-        enc = _encryption(item, item, enc="encrypted", snap=None, kms="kms_key_id")
+        enc = _encryption(item_view(view, item), enc="encrypted", snap=None, kms="kms_key_id")
         _add(ctx, view, kind=kind, loc_node=item, device="root", enc=under(enc, label))
     for item, label in map_items(walk(body, ["ebs_block_device"]), outer):
         if _set(item.get("no_device")) or _set(item.get("virtual_name")):
             continue
-        enc = _encryption(item, item, enc="encrypted", snap="snapshot_id", kms="kms_key_id")
+        enc = _encryption(item_view(view, item), enc="encrypted", snap="snapshot_id", kms="kms_key_id")
         device = _device_name(item, "device_name")
         _add(ctx, view, kind=kind, loc_node=item, device=device, enc=under(enc, label))
 
@@ -228,6 +253,7 @@ def tf_launch_template(view: ResourceView, ctx: AdaptContext) -> None:
         if _set(item.get("no_device")) or _set(item.get("virtual_name")):
             continue
         for ebs, ebs_label in map_items(item.get("ebs"), label):
-            enc = _encryption(ebs, item, enc="encrypted", snap="snapshot_id", kms="kms_key_id")
+            ebs_view = item_view(view, ebs, item.loc)
+            enc = _encryption(ebs_view, enc="encrypted", snap="snapshot_id", kms="kms_key_id")
             device = _device_name(item, "device_name")
             _add(ctx, view, kind="launch template", loc_node=item, device=device, enc=under(enc, ebs_label))

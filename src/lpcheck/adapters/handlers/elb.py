@@ -28,8 +28,8 @@ def _kind(lb_type: Value) -> str:
 
 def _subnets(view: ResourceView, subnets_key: str, mappings_key: str, id_key: str) -> Value:
     """Subnets as written, or the subnet mappings when the list itself says nothing."""
-    subnets = place_list(view.node(subnets_key), view.loc)
-    mappings = place_list(view.node(mappings_key), view.loc, id_key)
+    subnets = place_list(view, subnets_key)
+    mappings = place_list(view, mappings_key, id_key)
     if (subnets.is_absent or subnets.is_unknown) and not mappings.is_absent:
         return mappings
     return subnets
@@ -43,8 +43,8 @@ def cfn_lb(view: ResourceView, ctx: AdaptContext) -> None:
 
 @cfn("AWS::ElasticLoadBalancing::LoadBalancer")
 def cfn_classic(view: ResourceView, ctx: AdaptContext) -> None:
-    zones = place_list(view.node("AvailabilityZones"), view.loc)
-    subnets = place_list(view.node("Subnets"), view.loc)
+    zones = place_list(view, "AvailabilityZones")
+    subnets = place_list(view, "Subnets")
     add_group(view, ctx, "Classic Load Balancer", zones, subnets)
 
 
@@ -60,6 +60,6 @@ def tf_lb(view: ResourceView, ctx: AdaptContext) -> None:
 def tf_classic(view: ResourceView, ctx: AdaptContext) -> None:
     if view.count == 0:
         return
-    zones = place_list(view.node("availability_zones"), view.loc)
-    subnets = place_list(view.node("subnets"), view.loc)
+    zones = place_list(view, "availability_zones")
+    subnets = place_list(view, "subnets")
     add_group(view, ctx, "Classic Load Balancer", zones, subnets)

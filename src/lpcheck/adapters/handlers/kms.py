@@ -12,6 +12,7 @@ apart by ``key_spec``/``key_usage``, which the rule reads. Replica keys
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
+from lpcheck.adapters.handlers.ec2 import located
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import KmsKey
@@ -40,7 +41,7 @@ def _key(
             loc=view.loc,
             names=view.names,
             condition=view.condition,
-            rotation=view.value(rotation),
+            rotation=located(view, rotation),
             key_spec=view.value(spec),
             key_usage=view.value(usage),
             origin_external=external,

@@ -4,6 +4,7 @@ value inherited from ``Globals`` arrives here located at the ``Globals`` line)."
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
+from lpcheck.adapters.handlers.ec2 import located
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import Function
@@ -21,8 +22,8 @@ def _function(view: ResourceView, ctx: AdaptContext, name: str, memory: str, tim
             loc=view.loc,
             names=tuple(names),
             condition=view.condition,
-            memory=view.value(memory),
-            timeout=view.value(timeout),
+            memory=located(view, memory),
+            timeout=located(view, timeout),
         )
     )
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from lpcheck.adapters.context import AdaptContext
+from lpcheck.adapters.handlers.ec2 import located
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import Bucket
@@ -68,8 +69,8 @@ def cfn_bucket(view: ResourceView, ctx: AdaptContext) -> None:
             loc=view.loc,
             names=_names(view, view.value("BucketName")),
             condition=view.condition,
-            sse_algorithm=view.value(f"{_CFN_DEFAULT}.SSEAlgorithm"),
-            kms_key=view.value(f"{_CFN_DEFAULT}.KMSMasterKeyID"),
+            sse_algorithm=located(view, f"{_CFN_DEFAULT}.SSEAlgorithm"),
+            kms_key=located(view, f"{_CFN_DEFAULT}.KMSMasterKeyID"),
         )
     )
 
@@ -96,11 +97,11 @@ def _config_sse(view: ResourceView) -> tuple[Value, Value]:
         return Value.unknown(view.loc, reason="encryption rules are computed"), Value.unknown(view.loc)
     if isinstance(rule, ListNode) and not rule.items:
         return Value.unknown(view.loc, reason="no encryption rule"), Value.unknown(view.loc)
-    sse = view.value(f"{_TF_RULE}.sse_algorithm")
+    sse = located(view, f"{_TF_RULE}.sse_algorithm")
     if sse.is_absent:
         # A rule without a readable default (e.g. a dynamic inner block) says nothing certain.
         return Value.unknown(view.loc, reason="no readable default encryption"), Value.unknown(view.loc)
-    return sse, view.value(f"{_TF_RULE}.kms_master_key_id")
+    return sse, located(view, f"{_TF_RULE}.kms_master_key_id")
 
 
 def _definitely_not_kms(sse: Value) -> bool:
@@ -144,8 +145,8 @@ def tf_bucket(view: ResourceView, ctx: AdaptContext) -> None:
         # means "whatever AWS applies", i.e. its default, unless a separate resource sets it.
         sse, kms = Value.absent(view.loc), Value.absent(view.loc)
     else:
-        sse = view.value(f"{_TF_INLINE}.sse_algorithm")
-        kms = view.value(f"{_TF_INLINE}.kms_master_key_id")
+        sse = located(view, f"{_TF_INLINE}.sse_algorithm")
+        kms = located(view, f"{_TF_INLINE}.kms_master_key_id")
 
     maybe: list[Value] = []
     for other in ctx.resources.values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
+from lpcheck.adapters.handlers.ec2 import located
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import Topic
@@ -20,7 +21,7 @@ def _topic(view: ResourceView, ctx: AdaptContext, name_key: str, kms_key: str) -
             loc=view.loc,
             names=tuple(names),
             condition=view.condition,
-            kms_key=view.value(kms_key),
+            kms_key=located(view, kms_key),
         )
     )
 

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from lpcheck.adapters.context import AdaptContext
+from lpcheck.adapters.handlers.ec2 import located, relocate
 from lpcheck.adapters.handlers.s3 import ref_address
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView, value_of
@@ -185,6 +186,7 @@ def _queue(view: ResourceView, ctx: AdaptContext, keys: dict[str, str]) -> None:
     if name and name not in names:
         names.append(name)
     redrive, target = _redrive(view.node(keys["redrive"]), view)
+    redrive = relocate(redrive, view.key_loc(keys["redrive"]), view.loc)
     if redrive.is_absent:
         for other in ctx.resources.values():
             if other.type != _REDRIVE_POLICY_RESOURCE:
@@ -208,8 +210,8 @@ def _queue(view: ResourceView, ctx: AdaptContext, keys: dict[str, str]) -> None:
             loc=view.loc,
             names=tuple(names),
             condition=view.condition,
-            sse_enabled=view.value(keys["sse"]),
-            kms_key=view.value(keys["kms"]),
+            sse_enabled=located(view, keys["sse"]),
+            kms_key=located(view, keys["kms"]),
             redrive=redrive,
             dlq_target=target,
             fifo=view.value(keys["fifo"]).as_bool() is True,
