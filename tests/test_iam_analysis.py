@@ -565,10 +565,10 @@ def test_heredoc_string_positions_are_shifted() -> None:
 
 def test_one_line_json_string_shifts_columns() -> None:
     node = ScalarNode(
-        loc=Location("t.json", 7, 20), value='{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+        loc=Location("t.yaml", 7, 20), value='{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
     )
     doc = build_policy(node, IDENTITY, "x")
-    assert doc is not None and doc.statements[0].loc == Location("t.json", 7, 34)
+    assert doc is not None and doc.statements[0].loc == Location("t.yaml", 7, 34)
 
 
 def test_url_encoded_document() -> None:
@@ -748,3 +748,13 @@ def test_lp111_points_at_the_action_string() -> None:
             text.splitlines()[line_of(text, '"ec2:Descirbe*"') - 1].index('"ec2:Descirbe*"') + 1,
         ),
     ]
+
+
+def test_policy_string_in_a_json_file_stays_on_its_line() -> None:
+    # In CloudFormation JSON / .tf.json / plans the newlines of a policy string are escapes.
+    node = ScalarNode(
+        loc=Location("t.template.json", 9, 30),
+        value='{\n"Statement": [\n{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+    )
+    doc = build_policy(node, IDENTITY, "x")
+    assert doc is not None and doc.statements[0].loc == Location("t.template.json", 9, 30)

@@ -103,28 +103,37 @@ def parse_embedded(node: ScalarNode) -> Node | None:
 
 
 def _shift(node: Node | None, base: Location, origin: str | None) -> None:
-    """Move positions relative to the string onto the file: line 1 starts at the string's column."""
-    if node is None:
-        return
+    """Move positions relative to the string onto the file: line 1 starts at the string's column.
+
+    In a JSON file (CloudFormation JSON, ``.tf.json``, a plan) a policy string is one physical line
+    whose newlines are ``\\n`` escapes, so everything inside it is placed at the string itself."""
+    one_line = base.path.lower().endswith(".json")
 
     def move(loc: Location) -> Location:
+        if one_line:
+            return base
         if loc.line == 1:
             return Location(base.path, base.line, base.column + loc.column - 1)
         return Location(base.path, base.line + loc.line - 1, loc.column)
 
-    node.loc = move(node.loc)
-    if origin and node.origin is None:
-        node.origin = origin
-    if isinstance(node, MapNode):
-        node.key_locs = {k: move(v) for k, v in node.key_locs.items()}
-        for child in node.items.values():
-            _shift(child, base, origin)
-    elif isinstance(node, ListNode):
-        for child in node.items:
-            _shift(child, base, origin)
-    elif isinstance(node, ChoiceNode):
-        for _, child in node.options:
-            _shift(child, base, origin)
+    def walk(node: Node | None) -> None:
+        if node is None:
+            return
+        node.loc = move(node.loc)
+        if origin and node.origin is None:
+            node.origin = origin
+        if isinstance(node, MapNode):
+            node.key_locs = {k: move(v) for k, v in node.key_locs.items()}
+            for child in node.items.values():
+                walk(child)
+        elif isinstance(node, ListNode):
+            for child in node.items:
+                walk(child)
+        elif isinstance(node, ChoiceNode):
+            for _, child in node.options:
+                walk(child)
+
+    walk(node)
 
 
 # -- statements ----------------------------------------------------------------------------------
