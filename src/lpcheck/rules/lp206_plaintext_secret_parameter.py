@@ -74,3 +74,4 @@ def plaintext_secret_parameter(model: Model) -> Iterable[Issue]:
                 resource=param.address,
                 key=f"{param.address}:type",
             )
+            break  # one finding per parameter, at the first branch that stores it in plain text
