@@ -1,9 +1,11 @@
 """LP402 cluster-without-failover: a database cluster, cache or search domain with no second AZ.
 
-- An Aurora/DocumentDB/Neptune cluster with fewer than two instances defined in the same template
-  or module. Instances are linked to the cluster through the model (a reference, or a literal
-  identifier equal to the cluster's); Terraform ``count``/``for_each`` multiply. No finding when a
-  count is unknown, when an instance of the unit names its cluster in a way that cannot be
+- An Aurora/DocumentDB/Neptune cluster with exactly one instance defined in the same template or
+  module. Instances are linked to the cluster through the model (a reference, or a literal
+  identifier equal to the cluster's); Terraform ``count``/``for_each`` multiply. A cluster with no
+  instance in the unit is not reported: its instances are managed elsewhere (another stack, the
+  caller of a module whose ``instances`` input defaults to empty). No finding when a count is
+  unknown, when an instance of the unit names its cluster in a way that cannot be
   resolved (it may be this cluster's), for Aurora Serverless v1 (no instances to add) and for
   Multi-AZ DB clusters (three instances are built in). An instance under a CloudFormation
   ``Condition`` counts as present.
@@ -46,15 +48,14 @@ def _db_clusters(model: Model) -> Iterable[Issue]:
         if any(n is None for n in counts):
             continue
         total = sum(n for n in counts if n is not None)
-        if total >= 2:
+        if total != 1:  # 0: the instances live elsewhere (another stack, the module's caller)
             continue
         what = _FAMILY[cluster.family]
-        defined = "no DB instance" if total == 0 else f"one DB instance ({linked[0].address})"
         yield Issue(
             loc=cluster.loc,
             message=(
-                f"{what} {cluster.address} has {defined} in this {place}: there is no replica in "
-                "another Availability Zone to fail over to"
+                f"{what} {cluster.address} has one DB instance ({linked[0].address}) in this {place}: "
+                "there is no replica in another Availability Zone to fail over to"
             ),
             resource=cluster.address,
             key=f"{cluster.address}:instances",
