@@ -262,8 +262,10 @@ class Resolver:
                 resolved = self.resolve(value)
                 if resolved is None or _all_absent(resolved):
                     continue
-                out.items[key] = resolved
-                out.key_locs[key] = node.key_loc(key)
+                # str(): the YAML decoder's keys are str subclasses that cannot be pickled, and
+                # keys end up in findings that cross process boundaries.
+                out.items[str(key)] = resolved
+                out.key_locs[str(key)] = node.key_loc(key)
             return out
         if isinstance(node, ListNode):
             items = [r for r in (self.resolve(i) for i in node.items) if r is not None and not _all_absent(r)]

@@ -74,8 +74,9 @@ def read_parameters(section: Node | None) -> dict[str, Parameter]:
     params: dict[str, Parameter] = {}
     if not isinstance(section, MapNode):
         return params
-    for name, spec in section.items.items():
-        loc = section.key_loc(name)
+    for key, spec in section.items.items():
+        name = str(key)  # a plain str: names reach findings, which are pickled
+        loc = section.key_loc(key)
         if not isinstance(spec, MapNode):
             params[name] = Parameter(name, "String", loc, None)
             continue
@@ -182,10 +183,10 @@ class TemplateAdapter:
     def run(self) -> None:
         resources = self._section("Resources")
         if resources is not None:
-            self.resolver.resources = set(resources.items)
+            self.resolver.resources = {str(k) for k in resources.items}
             for logical_id, spec in resources.items.items():
                 try:
-                    self._build_view(logical_id, spec, resources.key_loc(logical_id))
+                    self._build_view(str(logical_id), spec, resources.key_loc(logical_id))
                 except Exception as exc:  # our bug on one resource must not lose the others
                     self._problem(f"reading resource {logical_id}", exc)
         self._record_strings()
@@ -250,7 +251,8 @@ class TemplateAdapter:
                 add(metadata, address, ("Metadata",))
         outputs = self._section("Outputs")
         if outputs is not None:
-            for name, spec in outputs.items.items():
+            for key, spec in outputs.items.items():
+                name = str(key)
                 if isinstance(spec, MapNode) and spec.get("Value") is not None:
                     try:
                         value = self.resolver.resolve(spec.get("Value"))
