@@ -39,7 +39,7 @@ NO_VALUE = "AWS::NoValue"
 MAX_OPTIONS = 32  # combined Fn::If alternatives beyond this become unknown (no blow-up)
 MAX_DEPTH = 100  # resolve() nesting; each level costs a few Python frames
 
-_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _DYNAMIC_REF = "{{resolve:"
 _UNKNOWN_FUNCTIONS = frozenset(
     {
@@ -390,7 +390,7 @@ class Resolver:
         pieces: list[str | tuple[str]] = []  # literal text, or (variable name,)
         names: list[str] = []
         pos = 0
-        for m in _SUB_VAR.finditer(template):
+        for m in SUB_VARIABLE.finditer(template):
             pieces.append(template[pos : m.start()])
             inner = m.group(1)
             if inner.startswith("!"):

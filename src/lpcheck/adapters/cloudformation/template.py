@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lpcheck.adapters.cloudformation.foreach import expand_foreach
 from lpcheck.adapters.cloudformation.intrinsics import (
-    _SUB_VAR,
+    SUB_VARIABLE,
     Parameter,
     Resolver,
     as_text,
@@ -104,7 +104,7 @@ def referenced_names(root: MapNode, skip: tuple[str, ...] = ("Parameters",)) -> 
                     template = value.items[0] if isinstance(value, ListNode) and value.items else value
                     text = _text(template)
                     if text:
-                        for m in _SUB_VAR.finditer(text):
+                        for m in SUB_VARIABLE.finditer(text):
                             if not m.group(1).startswith("!"):
                                 found.add(m.group(1).strip().split(".")[0])
                 stack.append(value)
