@@ -19,7 +19,7 @@ from lpcheck.parsers.textpos import LineIndex
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?")
 _scanstring = json.decoder.scanstring
-_MAX_DEPTH = 500
+_MAX_DEPTH = 200  # far beyond any real document, well below Python's recursion limit
 
 
 class _Scanner:
@@ -117,7 +117,10 @@ def parse_json(text: str, path: str) -> Node:
     pos = _WS.match(text, start).end()
     if pos >= len(text):
         raise scanner.fail(pos, "the file is empty")
-    node, end = scanner.value(pos, 0)
+    try:
+        node, end = scanner.value(pos, 0)
+    except RecursionError:
+        raise scanner.fail(pos, "nesting too deep") from None
     end = _WS.match(text, end).end()
     if end != len(text):
         raise scanner.fail(end, "extra data after the JSON value")

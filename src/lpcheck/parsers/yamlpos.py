@@ -8,6 +8,7 @@ them must point anyway.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from lpcheck.errors import ParseFailure
@@ -33,7 +34,7 @@ def _convert(obj: Any, path: str, fallback: Location, depth: int = 0) -> Node:
         node = MapNode(loc=loc)
         for key, value in obj.items():
             key_loc = _loc(key, path, loc)
-            k = key if isinstance(key, str) else str(key)
+            k = str(key)  # a plain str: cfn-lint's str_node keys cannot be pickled to workers
             node.key_locs[k] = key_loc
             node.items[k] = _convert(value, path, key_loc, depth + 1)
         return node
@@ -65,11 +66,59 @@ def _failure(exc: BaseException, path: str) -> ParseFailure:
     return ParseFailure(Location(path, 1, 1), f"invalid YAML: {text[0] if text else type(exc).__name__}")
 
 
+_loader_class: Any = None
+
+
+def _loader(decoder: Any) -> Any:
+    """cfn-lint's loader, except that a duplicate key is accepted (the last one wins).
+
+    cfn-lint reports duplicates as a parse error (E0000), but PyYAML, the SAM CLI and the
+    deploy tooling built on them accept them with last-wins semantics, and real templates that
+    deploy fine have them (ten in serverless-patterns). A valid, deployable file must never be
+    LP001, so the mapping constructor here keeps cfn-lint's node types and marks but not that check.
+    """
+    global _loader_class
+    if _loader_class is None:
+        node_mod = importlib.import_module("cfnlint.decode.node")
+
+        class Loader(decoder.CfnFullLoader):  # type: ignore[misc,name-defined]
+            def construct_yaml_map(self, node: Any) -> Any:
+                self.flatten_mapping(node)
+                mapping: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    key = self.construct_object(key_node, False)
+                    value = self.construct_object(value_node, False)
+                    if isinstance(key, (dict, list)):
+                        key = str(key)
+                    mapping.pop(key, None)  # keep the later key's position
+                    mapping[key] = value
+                return node_mod.dict_node(mapping, node.start_mark, node.end_mark)
+
+        Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_yaml_map)
+        Loader.add_multi_constructor("!", decoder.multi_constructor)
+        _loader_class = Loader
+    return _loader_class
+
+
+def _load(decoder: Any, text: str, path: str) -> Any:
+    loader = _loader(decoder)(text, path)
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    if data is None:
+        return {}
+    guard = getattr(decoder, "_guard_alias_expansion", None)
+    if guard is not None and "&" in text:
+        guard(data, path)  # refuses "billion laughs" alias bombs
+    return data
+
+
 def parse_yaml(text: str, path: str) -> Node:
     """Parse one YAML document into a positioned node tree; raises ParseFailure."""
     decoder = cfn_yaml()
     try:
-        data = decoder.loads(text, path)
+        data = _load(decoder, text, path)
     except RecursionError:
         raise ParseFailure(Location(path, 1, 1), "invalid YAML: nesting too deep") from None
     except Exception as exc:  # yaml.YAMLError, CfnParseError, and anything the decoder raises

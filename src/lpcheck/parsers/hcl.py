@@ -1,0 +1,536 @@
+"""Terraform native syntax (HCL) with positions: python-hcl2's Lark tree, read into blocks.
+
+``hcl2.loads`` drops the position of every attribute, so this module runs python-hcl2's parser to
+its raw Lark tree (built with ``propagate_positions``) and reads the structure itself: a ``Body``
+of attributes (name, the key's location, the expression tree) and nested ``Block``s. Expressions
+stay Lark trees (``HExpr``); the Terraform front-end evaluates them into nodes.
+
+python-hcl2 8.1.4 has gaps that real files hit; they are worked around here *without moving any
+line or column*:
+- a heredoc closing marker followed by spaces or tabs is rejected (python-hcl2 issue #343):
+  the trailing blanks of that line are dropped;
+- a heredoc closing marker (or a comment) on the last line without a newline is rejected: a
+  newline is appended;
+- a byte-order mark is dropped and CRLF becomes LF (the CR sits at the end of a line, so columns
+  do not change), which also keeps CRs out of heredoc bodies.
+
+hcl2 (and Lark) are imported on first use only: a scan without ``.tf`` files never loads them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lpcheck.errors import ParseFailure
+from lpcheck.location import Location
+
+# -- source positions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Src:
+    """The text a tree was parsed from, and where that text sits in its file.
+
+    A whole file has ``line0 = col0 = 1``. An expression parsed out of a string (a template in
+    ``.tf.json``, an interpolation inside a heredoc) has the position of its first character, so
+    every location maps back onto the file."""
+
+    path: str
+    text: str
+    line0: int = 1
+    col0: int = 1
+
+    def loc(self, line: int, column: int) -> Location:
+        if line <= 1:
+            return Location(self.path, self.line0, self.col0 + column - 1)
+        return Location(self.path, self.line0 + line - 1, column)
+
+    def slice(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+
+@dataclass(slots=True)
+class HExpr:
+    """An HCL expression: a Lark tree (or token) and the source it came from."""
+
+    tree: Any
+    src: Src
+
+    @property
+    def loc(self) -> Location:
+        line, col = position(self.tree)
+        return self.src.loc(line, col)
+
+    def text(self) -> str:
+        """The expression as written (for condition labels), whitespace collapsed."""
+        meta = getattr(self.tree, "meta", None)
+        start = getattr(meta, "start_pos", None)
+        end = getattr(meta, "end_pos", None)
+        if start is None or end is None:
+            start = getattr(self.tree, "start_pos", None)
+            end = getattr(self.tree, "end_pos", None)
+        if start is None or end is None:
+            return str(self.tree)
+        return " ".join(self.src.slice(start, end).split())
+
+
+@dataclass(slots=True)
+class Attr:
+    name: str
+    key_loc: Location
+    expr: Any  # HExpr, or an adapter's own expression type (JSON syntax)
+
+
+@dataclass(slots=True)
+class Block:
+    type: str
+    labels: list[str]
+    loc: Location
+    body: Body
+
+
+@dataclass(slots=True)
+class Body:
+    attrs: dict[str, Attr] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def blocks_of(self, block_type: str) -> list[Block]:
+        return [b for b in self.blocks if b.type == block_type]
+
+
+def position(item: Any) -> tuple[int, int]:
+    """(line, column) of a Lark tree or token; (1, 1) when Lark kept none (an empty rule)."""
+    line = getattr(item, "line", None)
+    if line is not None:
+        return line, getattr(item, "column", 1) or 1
+    meta = getattr(item, "meta", None)
+    if meta is not None and not getattr(meta, "empty", True):
+        return meta.line, meta.column
+    children = getattr(item, "children", None)
+    if children:
+        for child in children:
+            found = position(child)
+            if found != (1, 1) or child is children[-1]:
+                return found
+    return 1, 1
+
+
+def is_tree(item: Any) -> bool:
+    return hasattr(item, "data") and hasattr(item, "children")
+
+
+def subtrees(tree: Any) -> list[Any]:
+    """The tree children, without layout (newlines, comments) and punctuation tokens."""
+    return [c for c in tree.children if is_tree(c) and c.data != "new_line_or_comment"]
+
+
+# -- text normalisation --------------------------------------------------------------------------
+
+_HEREDOC_OPEN = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)[ \t]*\n")
+
+
+def normalize(text: str) -> str:
+    """Work around python-hcl2's gaps while keeping every line and column where it was."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if "<<" in text:
+        text = _fix_heredocs(text)
+    if not text.endswith("\n"):
+        text += "\n"
+    return text
+
+
+def _fix_heredocs(text: str) -> str:
+    """Drop blanks after heredoc markers (opening and closing lines), which python-hcl2 rejects.
+
+    The scan is textual, so ``<<EOF`` inside a comment may be taken for an opener; the only effect
+    is that a later line made of that marker loses its trailing blanks, which changes nothing."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _HEREDOC_OPEN.search(text, pos)
+        if m is None:
+            break
+        marker = m.group(1)
+        out.append(text[pos : m.start()])
+        out.append(text[m.start() : m.start() + 2 + (m.group(0)[2] == "-") + len(marker)] + "\n")
+        body_start = m.end()
+        closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"([ \t]+)?$", re.M)
+        c = closing.search(text, body_start)
+        if c is None:
+            pos = body_start
+            out.append("")
+            continue
+        out.append(text[body_start : c.start()])
+        line = c.group(0)
+        out.append(line.rstrip(" \t") if c.group(1) else line)
+        pos = c.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# -- the parser ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    """python-hcl2's LALR parser, loaded from its grammar cache.
+
+    Lark writes the cache next to the grammar on first use; where site-packages is read-only and
+    no cache ships, every run would rebuild the grammar (over a second), so the cache goes to the
+    user's cache directory instead."""
+    from hcl2 import parser as hcl2_parser
+
+    cache = hcl2_parser.PARSER_FILE
+    if cache.exists() or os.access(cache.parent, os.W_OK):
+        return hcl2_parser.parser()
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lpcheck"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        own_cache: str | bool = str(base / "hcl2-lark-cache.bin")
+    except OSError:
+        own_cache = True  # Lark's temp-directory cache
+    return Lark.open(
+        "hcl2.lark",
+        parser="lalr",
+        cache=own_cache,
+        rel_to=hcl2_parser.__file__,
+        propagate_positions=True,
+        postlex=PostLexer(),
+    )
+
+
+_READABLE = {
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "EQ": "'='",
+    "COLON": "':'",
+    "COMMA": "','",
+    "DOT": "'.'",
+    "DBLQUOTE": "'\"'",
+    "NAME": "a name",
+    "NL_OR_COMMENT": "a new line",
+    "$END": "end of file",
+    "STRING_CHARS": "text",
+    "INT_LITERAL": "a number",
+    "FLOAT_LITERAL": "a number",
+    "INTERP_START": "'${'",
+    "QMARK": "'?'",
+}
+
+
+def _readable(names: Any) -> str:
+    shown = sorted({_READABLE[n] for n in names if n in _READABLE and n not in ("$END", "NL_OR_COMMENT")})
+    if len(shown) > 6:
+        shown = [*shown[:6], "..."]
+    return ", ".join(shown)
+
+
+def _describe(token: Any) -> str:
+    value = str(token)
+    if token.type == "$END":
+        return "end of file"
+    if not value.strip(" \t"):
+        return "line break" if "\n" in value else repr(value)
+    value = value.strip()
+    if "\n" in value:
+        value = value.split("\n", 1)[0]
+    if len(value) > 40:
+        value = value[:37] + "..."
+    return repr(value)
+
+
+def _failure(exc: Exception, text: str, path: str) -> ParseFailure:
+    """A Lark error as an LP001-ready ParseFailure: its line, column and a short cause."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    line = getattr(exc, "line", None)
+    column = getattr(exc, "column", None)
+    if not isinstance(line, int) or line < 1:
+        line = max(1, text.count("\n"))
+        column = 1
+    if not isinstance(column, int) or column < 1:
+        column = 1
+    if isinstance(exc, UnexpectedCharacters):
+        char = exc.char if exc.char not in ("\n", "") else "line break"
+        message = f"unexpected character {char!r}"
+    elif isinstance(exc, UnexpectedToken):
+        token = exc.token
+        expected = set(exc.expected or ())
+        if str(token).startswith("<<"):
+            opener = str(token).split("\n", 1)[0]
+            marker = opener.lstrip("<-")
+            message = f"unterminated heredoc {opener}: no line holding only {marker!r} closes it"
+        elif {"DBLQUOTE", "STRING_CHARS"} <= expected:
+            message = "unterminated string: a closing '\"' is missing on this line"
+        else:
+            message = f"unexpected {_describe(token)}"
+            shown = _readable(expected)
+            if shown:
+                message += f", expected {shown}"
+    elif isinstance(exc, UnexpectedEOF):
+        message = "unexpected end of file (a block or bracket is not closed)"
+    else:
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        message = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return ParseFailure(Location(path, line, column), f"invalid HCL: {message}")
+
+
+def parse_tree(text: str, path: str) -> tuple[Any, str]:
+    """The raw Lark tree of a Terraform file and the normalised text its positions refer to."""
+    if "\x00" in text:
+        raise ParseFailure(Location(path, 1, 1), "binary content, not HCL text")
+    bad = text.find("\ufffd")
+    if bad != -1:
+        line = text.count("\n", 0, bad) + 1
+        col = bad - (text.rfind("\n", 0, bad) + 1) + 1
+        raise ParseFailure(Location(path, line, col), "not valid UTF-8 text")
+    text = normalize(text)
+    from lark.exceptions import LarkError
+
+    try:
+        tree = _parser().parse(text)
+    except LarkError as exc:
+        raise _failure(exc, text, path) from None
+    except RecursionError:
+        raise ParseFailure(Location(path, 1, 1), "invalid HCL: nesting too deep") from None
+    return tree, text
+
+
+def parse_hcl(text: str, path: str) -> Body:
+    """Parse a ``.tf`` (or ``.tfvars``) file into its top-level body; raises ParseFailure."""
+    tree, text = parse_tree(text, path)
+    src = Src(path, text)
+    bodies = [c for c in tree.children if is_tree(c) and c.data == "body"]
+    return read_body(bodies[0], src) if bodies else Body()
+
+
+def parse_expression(text: str, path: str, line: int, column: int) -> HExpr:
+    """Parse one expression written at ``line:column`` (a template interpolation); ParseFailure.
+
+    The text is wrapped as ``_=(<text>)``; positions are mapped back to the original place."""
+    prefix = "_=("
+    for candidate in (text, text.replace("\n", " ")):
+        wrapped = f"{prefix}{candidate}\n)\n"
+        try:
+            tree = _parser().parse(wrapped)
+        except Exception:
+            continue
+        src = Src(path, wrapped, line, column - len(prefix))
+        body = tree.children[0]
+        attr = next(c for c in body.children if is_tree(c) and c.data == "attribute")
+        expr = attr.children[-1]
+        # unwrap the parentheses we added
+        if is_tree(expr) and expr.data == "expr_term":
+            inner = subtrees(expr)
+            if len(inner) == 1:
+                expr = inner[0]
+        return HExpr(expr, src)
+    raise ParseFailure(Location(path, line, column), "invalid HCL expression in a template")
+
+
+# -- tree -> body --------------------------------------------------------------------------------
+
+
+def _name(tree: Any) -> str:
+    """The text of an identifier / keyword / literal_value tree (attribute or block names)."""
+    if isinstance(tree, str):
+        return str(tree)
+    for child in tree.children:
+        if isinstance(child, str):
+            return str(child)
+        return _name(child)
+    return ""
+
+
+def string_literal(tree: Any) -> str | None:
+    """The value of a quoted string without interpolation (block labels); None otherwise."""
+    out: list[str] = []
+    for part in tree.children:
+        if isinstance(part, str):  # the quotes
+            continue
+        for piece in part.children:
+            if not isinstance(piece, str):
+                return None
+            if piece.type == "STRING_CHARS":
+                out.append(unescape(str(piece)))
+            else:
+                out.append(str(piece)[1:])  # $${ -> ${, %%{ -> %{
+    return "".join(out)
+
+
+def read_body(tree: Any, src: Src) -> Body:
+    body = Body()
+    for child in tree.children:
+        if not is_tree(child):
+            continue
+        if child.data == "attribute":
+            name_tree = child.children[0]
+            line, col = position(name_tree)
+            name = _name(name_tree)
+            body.attrs[name] = Attr(name, src.loc(line, col), HExpr(child.children[-1], src))
+        elif child.data == "block":
+            body.blocks.append(_read_block(child, src))
+    return body
+
+
+def _read_block(tree: Any, src: Src) -> Block:
+    children = tree.children
+    line, col = position(children[0])
+    labels: list[str] = []
+    inner: Any = None
+    for child in children[1:]:
+        if not is_tree(child):
+            continue
+        if child.data == "body":
+            inner = child
+        elif child.data == "string":
+            labels.append(string_literal(child) or "")
+        elif child.data in ("identifier", "keyword", "literal_value"):
+            labels.append(_name(child))
+    return Block(_name(children[0]), labels, src.loc(line, col), read_body(inner, src) if inner else Body())
+
+
+# -- strings and templates -----------------------------------------------------------------------
+
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
+_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unescape_one(m: re.Match[str]) -> str:
+    code = m.group(1)
+    if code in _SIMPLE:
+        return _SIMPLE[code]
+    if code[0] in "uU" and len(code) > 1:
+        try:
+            return chr(int(code[1:], 16))
+        except (ValueError, OverflowError):
+            return m.group(0)
+    return m.group(0)
+
+
+def unescape(text: str) -> str:
+    """HCL quoted-string escapes: ``\\n \\r \\t \\" \\\\ \\uNNNN \\UNNNNNNNN``."""
+    return _ESCAPE.sub(_unescape_one, text) if "\\" in text else text
+
+
+@dataclass(slots=True)
+class TemplatePiece:
+    """One part of a template held as text (heredoc body, ``.tf.json`` string).
+
+    ``kind`` is "text" (``value`` is the literal), "interp" or "directive" (``value`` is the
+    expression or directive text, ``offset`` where it starts in the template text)."""
+
+    kind: str
+    value: str
+    offset: int = 0
+    strip_left: bool = False
+    strip_right: bool = False
+
+
+def split_template(text: str) -> list[TemplatePiece]:
+    """Split template text into literal text, ``${...}`` interpolations and ``%{...}`` directives.
+
+    ``$${`` and ``%%{`` are the escapes for a literal ``${``/``%{``. An unterminated sequence is
+    kept as text."""
+    pieces: list[TemplatePiece] = []
+    buf: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = _next_special(text, i)
+        if j < 0:
+            buf.append(text[i:])
+            break
+        buf.append(text[i:j])
+        if text.startswith(("$${", "%%{"), j):
+            buf.append(text[j + 1 : j + 3])
+            i = j + 3
+            continue
+        if not text.startswith(("${", "%{"), j):
+            buf.append(text[j])
+            i = j + 1
+            continue
+        end = match_brace(text, j + 2)
+        if end < 0:
+            buf.append(text[j:])
+            break
+        inner = text[j + 2 : end]
+        start = j + 2
+        strip_left = inner.startswith("~")
+        if strip_left:
+            inner, start = inner[1:], start + 1
+        strip_right = inner.endswith("~")
+        if strip_right:
+            inner = inner[:-1]
+        if buf:
+            pieces.append(TemplatePiece("text", "".join(buf)))
+            buf = []
+        kind = "interp" if text[j] == "$" else "directive"
+        pieces.append(TemplatePiece(kind, inner, start, strip_left, strip_right))
+        i = end + 1
+    if buf:
+        pieces.append(TemplatePiece("text", "".join(buf)))
+    return pieces
+
+
+def _next_special(text: str, i: int) -> int:
+    a = text.find("${", i)
+    b = text.find("%{", i)
+    c = text.find("$${", i)
+    d = text.find("%%{", i)
+    found = [x for x in (a, b, c, d) if x >= 0]
+    return min(found) if found else -1
+
+
+def match_brace(text: str, i: int) -> int:
+    """Index of the ``}`` closing a ``${``/``%{`` whose content starts at ``i``; -1 if none."""
+    depth = 1
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            i = _skip_string(text, i + 1)
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _skip_string(text: str, i: int) -> int:
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == '"':
+            return i + 1
+        if c == "\n":
+            return i  # a quoted string never spans lines: stop at the line end
+        if c == "$" and text.startswith("${", i):
+            end = match_brace(text, i + 2)
+            if end < 0:
+                return n
+            i = end + 1
+            continue
+        i += 1
+    return n
