@@ -97,10 +97,10 @@ def secret_in_environment(model: Model) -> Iterable[Issue]:
     for hit in credential_hits(model):
         if hit.cred.aws or hit.loc in in_secret_properties:
             continue
-        if (hit.loc, hit.cred.text) in reported or any(
-            loc.path == hit.loc.path and secret == hit.cred.text for loc, secret in reported
-        ):
+        if (hit.loc, hit.cred.text) in reported:
             continue
+        if not hit.exact and any(loc.path == hit.loc.path and s == hit.cred.text for loc, s in reported):
+            continue  # inside a JSON string whose parsed variable was reported above
         if hit.origin and (hit.origin, hit.cred.text) in seen_origin:
             continue
         when = f" (when {hit.condition})" if hit.condition else ""

@@ -57,6 +57,34 @@ _EXACT_PLACEHOLDERS = frozenset(
 )
 
 
+# "MyAPIkey", "KeyValue", "YourSecretToken": words that only name the slot, with a filler word.
+_SLOT_WORDS = frozenset(
+    {"my", "your", "the", "some", "api", "key", "value", "secret", "token", "password", "passwd", "pass"}
+    | {"auth", "here", "string", "text", "example", "sample", "client", "access", "private"}
+)
+_FILLER_WORDS = frozenset({"my", "your", "some", "the", "value", "example", "sample", "here"})
+
+
+def _segment(text: str) -> list[str] | None:
+    """Split ``text`` into slot words (``myapikey`` -> my, api, key); None when impossible."""
+    best: list[list[str] | None] = [None] * (len(text) + 1)
+    best[0] = []
+    for end in range(1, len(text) + 1):
+        for start in range(max(0, end - 8), end):
+            prefix = best[start]
+            if prefix is not None and text[start:end] in _SLOT_WORDS:
+                best[end] = [*prefix, text[start:end]]
+                break
+    return best[len(text)]
+
+
+def _names_the_slot(value: str) -> bool:
+    if not re.fullmatch(r"[A-Za-z _-]+", value):
+        return False
+    ws = _segment(re.sub(r"[ _-]", "", value.lower()))
+    return ws is not None and len(ws) >= 2 and bool(set(ws) & _FILLER_WORDS)
+
+
 def is_dynamic_reference(value: str) -> bool:
     """A CloudFormation dynamic reference: the value is fetched at deploy time, not hardcoded."""
     return bool(_DYNAMIC_REF.search(value))
@@ -88,6 +116,8 @@ def is_placeholder(value: str, key: str | None = None) -> bool:
     if _PLACEHOLDER_WORDS.search(s):
         return True
     if key is not None and _norm(s) and _norm(s) == _norm(key):
+        return True
+    if _names_the_slot(s):
         return True
     # Masked sample with a long run of the same filler character: "sk_live_xxxxxxxxxxxx".
     return bool(re.search(r"(x{6,}|X{6,}|\*{4,}|#{4,})", s))
