@@ -758,3 +758,10 @@ def test_policy_string_in_a_json_file_stays_on_its_line() -> None:
     )
     doc = build_policy(node, IDENTITY, "x")
     assert doc is not None and doc.statements[0].loc == Location("t.template.json", 9, 30)
+
+
+def test_lp104_wildcards_count_when_mostly_scopable() -> None:
+    # ec2:Describe* is a read-only sweep (few of its actions take ARNs); s3:Get* could use ARNs.
+    assert run("LP104", model_of((policy([allow("ec2:Describe*")]), IDENTITY))) == []
+    issues = run("LP104", model_of((policy([allow(["ec2:Describe*", "s3:Get*"])]), IDENTITY)))
+    assert len(issues) == 1 and "s3:Get*" in issues[0].message and "ec2:Describe*" not in issues[0].message

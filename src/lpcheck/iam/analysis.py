@@ -287,7 +287,8 @@ class PolicyAnalysis:
     def _doc_grants(self, doc: PolicyDocument) -> list[Grant]:
         out = []
         for statement in doc.statements:
-            if not is_allow(statement):
+            # Terraform's aws_iam_policy_document defaults a missing effect to Allow.
+            if not (is_allow(statement) or (doc.structured and statement.effect.is_absent)):
                 continue
             actions, known = allowed_actions(statement, self.catalog)
             remaining = actions
@@ -344,22 +345,39 @@ class PolicyAnalysis:
             return False
         return not grant.cancelled
 
-    def scopable(self, grant: Grant) -> frozenset[str]:
-        """LP104: actions with resource-level permissions granted on "*" that no stronger rule
-        already reports for this statement."""
+    def scopable(self, grant: Grant) -> list[tuple[Value, str, frozenset[str]]]:
+        """LP104: the written patterns granting, on "*", actions that could be scoped to ARNs,
+        each with those actions; empty where a stronger rule already reports the statement.
+
+        A literal action counts when the catalog gives it resource types. A wildcard counts when
+        at least half of what it still grants does: ``s3:Get*`` could be written with ARNs,
+        ``ec2:Describe*`` (17 of 194 scopable) is a read-only sweep that needs "*" anyway."""
         if not self.unscoped(grant) or grant.statement.actions is None:
-            return frozenset()
+            return []
         if (
             self.full_admin(grant)
             or self.service_wildcards(grant)
             or self.uses_not(grant)
             or self.passrole(grant)
             or self.escalations(grant)
+            or scoped_by_condition(grant.statement)
         ):
-            return frozenset()
-        if scoped_by_condition(grant.statement):
-            return frozenset()
-        return frozenset(a for a in grant.remaining if self.catalog.supports_resources(a))
+            return []
+        out = []
+        for value, raw in grant.patterns():
+            granted = self.catalog.expand(raw) & grant.remaining
+            scopable = frozenset(a for a in granted if self._scopable(a))
+            if scopable and 2 * len(scopable) >= len(granted):
+                out.append((value, raw, scopable))
+        return out
+
+    def _scopable(self, action: str) -> bool:
+        return action not in _NOT_SCOPABLE and self.catalog.supports_resources(action)
+
+
+# Actions the catalog now gives an optional resource type that everyday policies cannot use: the
+# CloudWatch "dataset" scope (2025) does not apply to plain metrics, which have no ARN.
+_NOT_SCOPABLE = frozenset({"cloudwatch:putmetricdata", "cloudwatch:getmetricdata", "cloudwatch:listmetrics"})
 
 
 _CACHE: WeakKeyDictionary[Model, PolicyAnalysis] = WeakKeyDictionary()

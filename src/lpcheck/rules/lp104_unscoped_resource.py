@@ -17,17 +17,16 @@ from lpcheck.rules.base import rule
 def unscoped_resource(model: Model) -> Iterator[Issue]:
     analysis = analyze(model)
     for grant in analysis.grants():
-        scopable = analysis.scopable(grant)
-        if not scopable:
+        found = analysis.scopable(grant)
+        if not found:
             continue
-        witnesses = grant.witnesses(scopable, analysis.catalog)
-        written = listing([raw for _, raw in witnesses], 3)
-        count = len(scopable)
+        written = listing([raw for _, raw, _ in found], 3)
+        count = len(frozenset().union(*(actions for _, _, actions in found)))
         yield statement_issue(
             grant.doc,
             grant.statement,
             f"{subject_name(grant.statement)} allows {written} on all resources ({RESOURCE_STAR}), although "
             f"{'this action supports' if count == 1 else f'{count} of these actions support'} "
             f"resource-level permissions: scope Resource to the ARNs it needs"
-            f"{grant.denial_note()}{grant.conditions(grant.star, *(v for v, _ in witnesses))}",
+            f"{grant.denial_note()}{grant.conditions(grant.star, *(v for v, _, _ in found))}",
         )

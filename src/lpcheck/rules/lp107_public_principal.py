@@ -52,10 +52,14 @@ def public_principal(model: Model) -> Iterator[Issue]:
             v.is_absent for v in (permission.source_arn, permission.source_account, permission.principal_org)
         ):
             continue
+        if "layer" in permission.type.lower():
+            what, missing = "shares the layer with any account", "an organization ID"
+        else:
+            what, missing = "grants invoke to any principal", "SourceArn, SourceAccount or PrincipalOrgID"
         yield Issue(
             loc=public.at(permission.loc),
-            message=f'Lambda permission {permission.address} grants invoke to any principal ("*") without '
-            f"SourceArn, SourceAccount or PrincipalOrgID{public.describe_condition()}",
+            message=f'Lambda permission {permission.address} {what} ("*") without {missing}'
+            f"{public.describe_condition()}",
             resource=permission.address,
             key=f"{permission.address}:principal",
         )
