@@ -106,13 +106,14 @@ def restricts_as_deny(condition: Condition) -> bool:
     return op in _NEGATED and _specific(condition.values)
 
 
-def public_witness(principal: Principal | None) -> Value | None:
-    """The ``*`` entry that makes a principal public (its location names the branch)."""
+def public_witness(principal: Principal | None) -> tuple[str, Value] | None:
+    """The ``*`` entry that makes a principal public, as (how it is written, the value whose
+    condition names the template branch)."""
     if principal is None:
         return None
     for kind, value in principal.entries:
         if kind in ("*", "AWS") and (raw := text(value)) is not None and raw.strip() == "*":
-            return value
+            return ('Principal "*"' if kind == "*" else 'Principal {"AWS": "*"}'), value
     return None
 
 

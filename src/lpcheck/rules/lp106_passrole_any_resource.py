@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lpcheck.findings import Issue
-from lpcheck.iam.analysis import RESOURCE_STAR, analyze, listing, statement_issue, subject_name
+from lpcheck.iam.analysis import RESOURCE_STAR, analyze, listing, statement_issue, subject_name, text
 from lpcheck.model.container import Model
 from lpcheck.rules.base import rule
 
@@ -25,10 +25,18 @@ def passrole_any_resource(model: Model) -> Iterator[Issue]:
             via = f" (through {listing(written, 3)})"
         else:
             via = " (not excluded by NotAction)"
+        limited = [
+            t
+            for c in grant.statement.conditions
+            if c.key.strip().lower() == "iam:passedtoservice"
+            for v in c.values
+            if (t := text(v)) is not None
+        ]
+        to = f" (to {listing(limited, 2)} only)" if limited else ""
         yield statement_issue(
             grant.doc,
             grant.statement,
             f"{subject_name(grant.statement)} allows iam:PassRole{via} on all resources ({RESOURCE_STAR}): "
-            f"any role, however privileged, can be passed to a service{grant.denial_note()}"
+            f"any role, however privileged, can be passed to a service{to}{grant.denial_note()}"
             f"{grant.conditions(grant.star, *(v for v, _ in witnesses))}",
         )

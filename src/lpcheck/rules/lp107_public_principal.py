@@ -27,9 +27,10 @@ def public_principal(model: Model) -> Iterator[Issue]:
         statement = grant.statement
         if kind is None or grant.cancelled:
             continue
-        witness = public_witness(statement.principal)
-        if witness is not None:
-            who = f'any principal (Principal "{witness.raw}")'
+        found = public_witness(statement.principal)
+        witness = found[1] if found else None
+        if found is not None:
+            who = f"any principal ({found[0]})"
         elif statement.not_principal is not None:
             who = "every principal not listed in NotPrincipal"
         else:
