@@ -61,12 +61,27 @@ def credential_hits(model: Model) -> list[Hit]:
 
 
 def _where(owner: str, path: tuple[str, ...]) -> str:
+    if len(path) == 3 and path[0] in ("variable", "Parameters") and path[2] in ("default", "Default"):
+        return f"the default of {'variable' if path[0] == 'variable' else 'parameter'} {path[1]}"
     dotted = ".".join(path)
     if not dotted:
         return owner
     if not owner or dotted.startswith(owner):
         return dotted
     return f"{owner} {dotted}"
+
+
+def _inside(loc: Location, text: str, start: int) -> Location:
+    """The position of offset ``start`` of ``text`` when the string is a Terraform heredoc.
+
+    The Terraform front-end places a heredoc at the start of its first content line (column 1;
+    a quoted HCL string never starts there), so the n-th line of the value is n-1 lines below.
+    Other multi-line strings (YAML block scalars, joined intrinsics, JSON escapes) keep the
+    string's own position: their lines do not map reliably onto the file."""
+    if loc.column != 1 or not loc.path.endswith(".tf") or "\n" not in text[:start]:
+        return loc
+    line_start = text.rfind("\n", 0, start) + 1
+    return Location(loc.path, loc.line + text.count("\n", 0, start), start - line_start + 1)
 
 
 def _scan(text: str, context: str | None, near: bool) -> list[CredentialMatch]:
@@ -115,8 +130,9 @@ def _collect(model: Model) -> list[Hit]:
         context = s.path[-1] if s.path else None
         near = (s.owner, s.path[:-1], s.loc.path) in groups_with_id
         for cred in _scan(s.value, context, near):
+            loc = _inside(s.loc, s.value, cred.start)
             raw.append(
-                Hit(cred, s.loc, s.owner, _where(s.owner, s.path), s.origin, cred.text == s.value.strip())
+                Hit(cred, loc, s.owner, _where(s.owner, s.path), s.origin, cred.text == s.value.strip())
             )
 
     # 3. parameter / variable defaults nobody recorded as a literal
