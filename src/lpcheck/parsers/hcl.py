@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,6 @@ from lpcheck.location import Location
 # -- source positions ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class Src:
     """The text a tree was parsed from, and where that text sits in its file.
 
@@ -40,10 +38,13 @@ class Src:
     ``.tf.json``, an interpolation inside a heredoc) has the position of its first character, so
     every location maps back onto the file."""
 
-    path: str
-    text: str
-    line0: int = 1
-    col0: int = 1
+    __slots__ = ("col0", "line0", "path", "text")
+
+    def __init__(self, path: str, text: str, line0: int = 1, col0: int = 1) -> None:
+        self.path = path
+        self.text = text
+        self.line0 = line0
+        self.col0 = col0
 
     def loc(self, line: int, column: int) -> Location:
         if line <= 1:
@@ -54,12 +55,17 @@ class Src:
         return self.text[start:end]
 
 
-@dataclass(slots=True)
 class HExpr:
     """An HCL expression: a Lark tree (or token) and the source it came from."""
 
-    tree: Any
-    src: Src
+    __slots__ = ("src", "tree")
+
+    def __init__(self, tree: Any, src: Src) -> None:
+        self.tree = tree
+        self.src = src
+
+    def __repr__(self) -> str:
+        return f"HExpr({self.text()!r} at {self.loc})"
 
     @property
     def loc(self) -> Location:
@@ -79,25 +85,36 @@ class HExpr:
         return " ".join(self.src.slice(start, end).split())
 
 
-@dataclass(slots=True)
 class Attr:
-    name: str
-    key_loc: Location
-    expr: Any  # HExpr, or an adapter's own expression type (JSON syntax)
+    """``name = expr``; ``expr`` is an ``HExpr`` or an adapter's own type (JSON syntax)."""
+
+    __slots__ = ("expr", "key_loc", "name")
+
+    def __init__(self, name: str, key_loc: Location, expr: Any) -> None:
+        self.name = name
+        self.key_loc = key_loc
+        self.expr = expr
 
 
-@dataclass(slots=True)
 class Block:
-    type: str
-    labels: list[str]
-    loc: Location
-    body: Body
+    __slots__ = ("body", "labels", "loc", "type")
+
+    def __init__(self, type: str, labels: list[str], loc: Location, body: Body) -> None:
+        self.type = type
+        self.labels = labels
+        self.loc = loc
+        self.body = body
+
+    def __repr__(self) -> str:
+        return f"Block({self.type} {self.labels} at {self.loc})"
 
 
-@dataclass(slots=True)
 class Body:
-    attrs: dict[str, Attr] = field(default_factory=dict)
-    blocks: list[Block] = field(default_factory=list)
+    __slots__ = ("attrs", "blocks")
+
+    def __init__(self, attrs: dict[str, Attr] | None = None, blocks: list[Block] | None = None) -> None:
+        self.attrs: dict[str, Attr] = attrs if attrs is not None else {}
+        self.blocks: list[Block] = blocks if blocks is not None else []
 
     def blocks_of(self, block_type: str) -> list[Block]:
         return [b for b in self.blocks if b.type == block_type]
@@ -181,33 +198,56 @@ def _fix_heredocs(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _parser() -> Any:
-    """python-hcl2's LALR parser, loaded from its grammar cache.
+    """python-hcl2's LALR parser (its grammar, post-lexer and grammar cache).
 
-    Lark writes the cache next to the grammar on first use; where site-packages is read-only and
-    no cache ships, every run would rebuild the grammar (over a second), so the cache goes to the
-    user's cache directory instead."""
-    from hcl2 import parser as hcl2_parser
+    Built directly rather than through ``hcl2.parser``: importing the ``hcl2`` package loads its
+    whole serialisation API (and the ``regex`` module), a cost every pre-commit run would pay.
+    The options match ``hcl2.parser.parser()`` exactly, so both share Lark's cache file. Where
+    site-packages is read-only and no cache exists yet, the cache goes to the user's cache
+    directory: rebuilding the grammar takes over a second."""
+    try:
+        return _direct_parser()
+    except Exception:  # an unexpected hcl2 layout: its own API still works
+        from hcl2 import parser as hcl2_parser
 
-    cache = hcl2_parser.PARSER_FILE
-    if cache.exists() or os.access(cache.parent, os.W_OK):
         return hcl2_parser.parser()
-    from hcl2.postlexer import PostLexer
+
+
+def _direct_parser() -> Any:
+    import importlib.util
+
+    spec = importlib.util.find_spec("hcl2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("python-hcl2 is not installed")
+    base = Path(next(iter(spec.submodule_search_locations))).absolute().resolve()
+    post_spec = importlib.util.spec_from_file_location("_lpcheck_hcl2_postlexer", base / "postlexer.py")
+    if post_spec is None or post_spec.loader is None:
+        raise ImportError("python-hcl2 has no post-lexer")
+    postlexer = importlib.util.module_from_spec(post_spec)
+    post_spec.loader.exec_module(postlexer)
     from lark import Lark
 
+    cache = base / ".lark_cache.bin"
+    cache_arg: str | bool = str(cache)
+    if not cache.exists() and not os.access(base, os.W_OK):
+        cache_arg = _user_cache()
+    with open(base / "hcl2.lark", encoding="utf8") as grammar:
+        return Lark(
+            grammar,
+            parser="lalr",
+            cache=cache_arg,
+            propagate_positions=True,
+            postlex=postlexer.PostLexer(),
+        )
+
+
+def _user_cache() -> str | bool:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lpcheck"
     try:
         base.mkdir(parents=True, exist_ok=True)
-        own_cache: str | bool = str(base / "hcl2-lark-cache.bin")
     except OSError:
-        own_cache = True  # Lark's temp-directory cache
-    return Lark.open(
-        "hcl2.lark",
-        parser="lalr",
-        cache=own_cache,
-        rel_to=hcl2_parser.__file__,
-        propagate_positions=True,
-        postlex=PostLexer(),
-    )
+        return True  # Lark's own cache file in the temporary directory
+    return str(base / "hcl2-lark-cache.bin")
 
 
 _READABLE = {
@@ -428,18 +468,22 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(_unescape_one, text) if "\\" in text else text
 
 
-@dataclass(slots=True)
 class TemplatePiece:
     """One part of a template held as text (heredoc body, ``.tf.json`` string).
 
     ``kind`` is "text" (``value`` is the literal), "interp" or "directive" (``value`` is the
     expression or directive text, ``offset`` where it starts in the template text)."""
 
-    kind: str
-    value: str
-    offset: int = 0
-    strip_left: bool = False
-    strip_right: bool = False
+    __slots__ = ("kind", "offset", "strip_left", "strip_right", "value")
+
+    def __init__(
+        self, kind: str, value: str, offset: int = 0, strip_left: bool = False, strip_right: bool = False
+    ) -> None:
+        self.kind = kind
+        self.value = value
+        self.offset = offset
+        self.strip_left = strip_left
+        self.strip_right = strip_right
 
 
 def split_template(text: str) -> list[TemplatePiece]:

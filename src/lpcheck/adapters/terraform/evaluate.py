@@ -1,0 +1,1117 @@
+"""Evaluate Terraform expressions into the positioned node tree the handlers read.
+
+Every expression becomes a node located where it is written: literals, objects and tuples keep
+their own positions; a template of known parts becomes a string; a conditional on an unknown
+predicate becomes a ``ChoiceNode`` naming both branches; anything that cannot be known statically
+(``each``, ``count.index``, another resource's computed attribute, an unsupported function) is an
+``UnknownNode`` (with ``ref`` = the resource it points at, so handlers can still link). Evaluation
+errors (a missing map key, a type mismatch) are unknown nodes whose reason starts with "error:"
+so ``try``/``can`` can skip them. Nothing here raises on user input.
+
+References (``var.``, ``local.``, resources, ``data.``) are resolved by the module through the
+``Refs`` protocol; an evaluator without one (tfvars, template files) treats them as unknown.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from lpcheck.location import Location
+from lpcheck.parsers.hcl import (
+    HExpr,
+    Src,
+    TemplatePiece,
+    is_tree,
+    position,
+    split_template,
+    subtrees,
+    unescape,
+)
+from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode
+
+MAX_ITEMS = 1000  # for-expressions and dynamic blocks over larger collections stay unknown
+MAX_FILE = 2 * 1024 * 1024
+_MARKER = "__lpcheck_unknown_{}__"
+
+
+class JExpr:
+    """An expression in ``.tf.json`` syntax: a JSON node whose strings are templates."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+
+class LitExpr:
+    """A value that is literal as written (``.tfvars.json``, a JSON variable default)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+
+class Step:
+    """One traversal step: ``.name`` (attr) or ``[key]`` (index; ``key`` None = unknown key)."""
+
+    __slots__ = ("key", "kind", "loc", "unknown")
+
+    def __init__(self, kind: str, key: str | int | None, loc: Location, unknown: Node | None = None) -> None:
+        self.kind = kind
+        self.key = key
+        self.loc = loc
+        self.unknown = unknown
+
+
+class Refs(Protocol):
+    def ref(self, root: str, steps: list[Step], loc: Location, ev: Evaluator, scope: Scope) -> Node: ...
+
+
+class Scope:
+    """Names bound by for-expressions, dynamic-block iterators and template variables."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: dict[str, Node] | None = None) -> None:
+        self.names: dict[str, Node] = names if names is not None else {}
+
+    def bind(self, **names: Node) -> Scope:
+        return Scope({**self.names, **names})
+
+    def bind_map(self, names: dict[str, Node]) -> Scope:
+        return Scope({**self.names, **names})
+
+
+EMPTY = Scope()
+
+
+def unknown(loc: Location, reason: str = "", ref: str | None = None) -> UnknownNode:
+    return UnknownNode(loc=loc, reason=reason, ref=ref)
+
+
+def error(loc: Location, reason: str) -> UnknownNode:
+    return UnknownNode(loc=loc, reason=f"error: {reason}")
+
+
+def is_error(node: Node | None) -> bool:
+    return isinstance(node, UnknownNode) and node.reason.startswith("error:")
+
+
+class _Unknown:
+    pass
+
+
+UNK: Any = _Unknown()
+
+
+def known(node: Node | None) -> Any:
+    """The plain Python value of a fully known node, or ``UNK`` if any part is unknown."""
+    if node is None:
+        return None
+    if isinstance(node, ScalarNode):
+        return node.value
+    if isinstance(node, MapNode):
+        out = {}
+        for k, v in node.items.items():
+            pv = known(v)
+            if pv is UNK:
+                return UNK
+            out[k] = pv
+        return out
+    if isinstance(node, ListNode):
+        items = []
+        for v in node.items:
+            pv = known(v)
+            if pv is UNK:
+                return UNK
+            items.append(pv)
+        return items
+    return UNK
+
+
+def first_ref(node: Node | None) -> str | None:
+    """The first resource reference inside a node (for an unknown derived from it)."""
+    if isinstance(node, UnknownNode):
+        return node.ref
+    if isinstance(node, MapNode):
+        for v in node.items.values():
+            r = first_ref(v)
+            if r:
+                return r
+    elif isinstance(node, ListNode):
+        for v in node.items:
+            r = first_ref(v)
+            if r:
+                return r
+    elif isinstance(node, ChoiceNode):
+        for _, v in node.options:
+            r = first_ref(v)
+            if r:
+                return r
+    return None
+
+
+def to_text(value: Any) -> str | None:
+    """A scalar as Terraform converts it to a string; None when it cannot (null, collections)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    return None
+
+
+def truth(node: Node | None) -> bool | None:
+    if isinstance(node, ScalarNode):
+        v = node.value
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, str) and v in ("true", "false"):
+            return v == "true"
+    return None
+
+
+def number(node: Node | None) -> int | float | None:
+    if isinstance(node, ScalarNode):
+        v = node.value
+        if isinstance(v, bool):
+            return None
+        if isinstance(v, (int, float)):
+            return v
+        if isinstance(v, str):
+            try:
+                return int(v)
+            except ValueError:
+                try:
+                    return float(v)
+                except ValueError:
+                    return None
+    return None
+
+
+def none_if_null(node: Node | None) -> Node | None:
+    if node is None or (isinstance(node, ScalarNode) and node.value is None):
+        return None
+    if isinstance(node, ChoiceNode) and all(none_if_null(n) is None for _, n in node.options):
+        return None
+    return node
+
+
+def relocate(node: Node, loc: Location, origin: Callable[[Node], str] | None) -> Node:
+    """A copy of ``node`` placed at ``loc`` (where a value is used), each part naming its origin.
+
+    Multi-line strings keep their own place: a document written in a heredoc elsewhere maps its
+    lines only from where it is written."""
+    org = origin(node) if origin else node.origin
+    if isinstance(node, ScalarNode):
+        if isinstance(node.value, str) and "\n" in node.value.strip():
+            return ScalarNode(loc=node.loc, value=node.value, origin=org)
+        return ScalarNode(loc=loc, value=node.value, origin=org)
+    if isinstance(node, MapNode):
+        return MapNode(
+            loc=loc,
+            origin=org,
+            items={k: relocate(v, loc, origin) for k, v in node.items.items()},
+            key_locs={k: loc for k in node.items},
+        )
+    if isinstance(node, ListNode):
+        return ListNode(loc=loc, origin=org, items=[relocate(v, loc, origin) for v in node.items])
+    if isinstance(node, ChoiceNode):
+        return ChoiceNode(
+            loc=loc,
+            origin=org,
+            options=[
+                (label, relocate(v, loc, origin) if v is not None else None) for label, v in node.options
+            ],
+        )
+    if isinstance(node, UnknownNode):
+        return UnknownNode(loc=loc, origin=org, reason=node.reason, ref=node.ref)
+    return node
+
+
+def shift(node: Node, move: Callable[[Location], Location]) -> Node:
+    """Move every location of a freshly parsed tree (in place) and return it."""
+    node.loc = move(node.loc)
+    if isinstance(node, MapNode):
+        node.key_locs = {k: move(v) for k, v in node.key_locs.items()}
+        for child in node.items.values():
+            shift(child, move)
+    elif isinstance(node, ListNode):
+        for child in node.items:
+            shift(child, move)
+    elif isinstance(node, ChoiceNode):
+        for _, child in node.options:
+            if child is not None:
+                shift(child, move)
+    return node
+
+
+def string_mover(base: Location) -> Callable[[Location], Location]:
+    """Positions relative to a string's text onto the file: line 1 starts at the string."""
+
+    def move(loc: Location) -> Location:
+        if loc.line == 1:
+            return Location(base.path, base.line, base.column + loc.column - 1)
+        return Location(base.path, base.line + loc.line - 1, loc.column)
+
+    return move
+
+
+# -- template parts --------------------------------------------------------------------------------
+
+
+class Part:
+    """A template element: "text", "interp", "if", "else", "endif", "for", "endfor", "bad"."""
+
+    __slots__ = ("expr", "kind", "names", "strip_left", "strip_right", "text")
+
+    def __init__(
+        self,
+        kind: str,
+        text: str = "",
+        expr: Any = None,
+        names: tuple[str, ...] = (),
+        strip_left: bool = False,
+        strip_right: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.expr = expr
+        self.names = names
+        self.strip_left = strip_left
+        self.strip_right = strip_right
+
+
+class _Hole:
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+
+Seg = str | _Hole
+
+
+def _strip_parts(parts: list[Part]) -> list[Part]:
+    for i, part in enumerate(parts):
+        if part.kind == "text":
+            continue
+        if part.strip_left and i > 0 and parts[i - 1].kind == "text":
+            parts[i - 1].text = parts[i - 1].text.rstrip()
+        if part.strip_right and i + 1 < len(parts) and parts[i + 1].kind == "text":
+            parts[i + 1].text = parts[i + 1].text.lstrip()
+    return parts
+
+
+def _nest(parts: list[Part], i: int = 0, stop: tuple[str, ...] = ()) -> tuple[list[Any], int, str]:
+    """Template parts as a tree: ("if", expr, then, else) and ("for", part, body) entries."""
+    out: list[Any] = []
+    while i < len(parts):
+        part = parts[i]
+        if part.kind in stop:
+            return out, i, part.kind
+        if part.kind == "if":
+            then, i, ended = _nest(parts, i + 1, ("else", "endif"))
+            other: list[Any] = []
+            if ended == "else":
+                other, i, ended = _nest(parts, i + 1, ("endif",))
+            out.append(("if", part, then, other))
+        elif part.kind == "for":
+            body, i, ended = _nest(parts, i + 1, ("endfor",))
+            out.append(("for", part, body))
+        elif part.kind in ("else", "endif", "endfor"):
+            out.append(("bad", part))
+        else:
+            out.append(part)
+        i += 1
+    return out, i, ""
+
+
+# -- the evaluator ---------------------------------------------------------------------------------
+
+
+class Evaluator:
+    """Turns expressions into nodes. ``refs`` resolves references; ``base_dir`` is where
+    ``file()`` paths are relative to; ``display`` gives the path shown for a read file."""
+
+    def __init__(
+        self,
+        refs: Refs | None = None,
+        base_dir: Path | None = None,
+        display: Callable[[Path], str] | None = None,
+    ) -> None:
+        self.refs = refs
+        self.base_dir = base_dir
+        self.display = display or (lambda p: str(p))
+        self.internal_errors: list[str] = []  # our own bugs, for tests; users get unknowns
+        self._files: dict[Path, str | None] = {}
+
+    # -- entry points ---------------------------------------------------------------------------
+    def eval(self, expr: Any, scope: Scope = EMPTY) -> Node:
+        try:
+            if isinstance(expr, HExpr):
+                return self._ev(expr.tree, expr.src, scope)
+            if isinstance(expr, JExpr):
+                return self._ev_json(expr.node, scope)
+            if isinstance(expr, LitExpr):
+                return expr.node
+            if isinstance(expr, Node):
+                return expr
+        except RecursionError:
+            return error(_loc_of(expr), "expression nested too deeply")
+        except Exception as exc:  # a bug of ours must not stop the scan: the value is unknown
+            self.internal_errors.append(f"{type(exc).__name__}: {exc}")
+            return unknown(_loc_of(expr), f"internal: {type(exc).__name__}: {exc}")
+        return unknown(_loc_of(expr), "not an expression")
+
+    def apply(self, node: Node, steps: list[Step], loc: Location) -> Node:
+        """Follow attribute/index steps into a value."""
+        for idx, step in enumerate(steps):
+            if isinstance(node, UnknownNode):
+                return node
+            if isinstance(node, ChoiceNode):
+                rest = steps[idx:]
+                options = [
+                    (label, self.apply(opt, rest, loc) if opt is not None else None)
+                    for label, opt in node.options
+                ]
+                return ChoiceNode(loc=node.loc, options=options)
+            if step.unknown is not None:
+                return unknown(loc, "unknown index", ref=first_ref(step.unknown))
+            key = step.key
+            if isinstance(node, MapNode):
+                child = node.items.get(str(key)) if key is not None else None
+                if child is None:
+                    return error(loc, f"no key {key!r}")
+                node = child
+            elif isinstance(node, ListNode):
+                if isinstance(key, str) and key.lstrip("-").isdigit():
+                    key = int(key)
+                if not isinstance(key, int) or isinstance(key, bool):
+                    return error(loc, f"cannot take {key!r} of a list")
+                if not 0 <= key < len(node.items):
+                    return error(loc, f"index {key} out of range")
+                node = node.items[key]
+            else:
+                return error(loc, f"cannot take {key!r} of a {type(node).__name__}")
+        return node
+
+    # -- HCL trees -------------------------------------------------------------------------------
+    def _ev(self, t: Any, src: Src, scope: Scope) -> Node:
+        if not is_tree(t):
+            line, col = position(t)
+            return unknown(src.loc(line, col), f"unexpected token {t!s}")
+        handler = _HANDLERS.get(str(t.data))
+        if handler is None:
+            line, col = position(t)
+            return unknown(src.loc(line, col), f"unsupported expression {t.data}")
+        return handler(self, t, src, scope)
+
+    def _loc(self, t: Any, src: Src) -> Location:
+        line, col = position(t)
+        return src.loc(line, col)
+
+    def _expr_term(self, t: Any, src: Src, scope: Scope) -> Node:
+        kids = subtrees(t)
+        if len(kids) == 1:
+            return self._ev(kids[0], src, scope)
+        return unknown(self._loc(t, src), "empty expression")
+
+    def _int(self, t: Any, src: Src, scope: Scope) -> Node:
+        tok = t.children[0]
+        return ScalarNode(loc=self._loc(t, src), value=int(str(tok)))
+
+    def _float(self, t: Any, src: Src, scope: Scope) -> Node:
+        tok = t.children[0]
+        return ScalarNode(loc=self._loc(t, src), value=float(str(tok)))
+
+    def _literal(self, t: Any, src: Src, scope: Scope) -> Node:
+        word = str(t.children[0])
+        value = {"true": True, "false": False}.get(word)
+        return ScalarNode(loc=self._loc(t, src), value=value)
+
+    def _identifier(self, t: Any, src: Src, scope: Scope) -> Node:
+        return self.reference(str(t.children[0]), [], self._loc(t, src), scope)
+
+    def _tuple(self, t: Any, src: Src, scope: Scope) -> Node:
+        return ListNode(loc=self._loc(t, src), items=[self._ev(c, src, scope) for c in subtrees(t)])
+
+    def _object(self, t: Any, src: Src, scope: Scope) -> Node:
+        node = MapNode(loc=self._loc(t, src))
+        for elem in subtrees(t):
+            if elem.data != "object_elem":
+                continue
+            key_tree, value_tree = elem.children[0], elem.children[-1]
+            key_loc = self._loc(key_tree, src)
+            key = self._object_key(key_tree, src, scope)
+            value = self._ev(value_tree, src, scope)
+            if key is None:
+                continue  # a computed key we cannot know: the entry is left out
+            node.items.pop(key, None)
+            node.items[key] = value
+            node.key_locs[key] = key_loc
+        return node
+
+    def _object_key(self, key_tree: Any, src: Src, scope: Scope) -> str | None:
+        inner = subtrees(key_tree)
+        if not inner:
+            return str(key_tree.children[0]) if key_tree.children else None
+        expr = inner[0]
+        if expr.data == "keyword":
+            return str(expr.children[0])
+        bare = expr
+        while bare.data == "expr_term" and len(bare.children) == 1 and is_tree(bare.children[0]):
+            bare = bare.children[0]
+        if bare.data == "identifier":
+            return str(bare.children[0])  # a bare name is a literal key
+        value = self._ev(expr, src, scope)
+        if isinstance(value, ScalarNode):
+            return to_text(value.value)
+        return None
+
+    def _conditional(self, t: Any, src: Src, scope: Scope) -> Node:
+        kids = subtrees(t)
+        if len(kids) != 3:
+            return unknown(self._loc(t, src), "malformed conditional")
+        cond, yes, no = kids
+        predicate = truth(self._ev(cond, src, scope))
+        if predicate is True:
+            return self._ev(yes, src, scope)
+        if predicate is False:
+            return self._ev(no, src, scope)
+        label = HExpr(cond, src).text()
+        a = self._ev(yes, src, scope)
+        b = self._ev(no, src, scope)
+        return ChoiceNode(
+            loc=self._loc(t, src),
+            options=[(f"{label} is true", none_if_null(a)), (f"{label} is false", none_if_null(b))],
+        )
+
+    def _binary(self, t: Any, src: Src, scope: Scope) -> Node:
+        kids = subtrees(t)
+        loc = self._loc(t, src)
+        if len(kids) < 2:
+            return unknown(loc, "malformed operation")
+        lhs, term = kids[0], kids[1]
+        term_kids = subtrees(term)
+        if len(term_kids) < 2:
+            return unknown(loc, "malformed operation")
+        op = str(term_kids[0].children[0]).strip()
+        left = self._ev(lhs, src, scope)
+        if op in ("&&", "||"):
+            lt = truth(left)
+            if op == "&&" and lt is False:
+                return ScalarNode(loc=loc, value=False)
+            if op == "||" and lt is True:
+                return ScalarNode(loc=loc, value=True)
+            rt = truth(self._ev(term_kids[1], src, scope))
+            if op == "&&" and rt is False:
+                return ScalarNode(loc=loc, value=False)
+            if op == "||" and rt is True:
+                return ScalarNode(loc=loc, value=True)
+            if lt is None or rt is None:
+                return unknown(loc, "logic on unknown values")
+            return ScalarNode(loc=loc, value=(lt and rt) if op == "&&" else (lt or rt))
+        right = self._ev(term_kids[1], src, scope)
+        return binary(op, left, right, loc)
+
+    def _unary(self, t: Any, src: Src, scope: Scope) -> Node:
+        op = str(t.children[0]).strip()
+        kids = subtrees(t)
+        loc = self._loc(t, src)
+        if not kids:
+            return unknown(loc, "malformed operation")
+        value = self._ev(kids[0], src, scope)
+        if op == "!":
+            b = truth(value)
+            return ScalarNode(loc=loc, value=not b) if b is not None else unknown(loc, "negation of unknown")
+        n = number(value)
+        return ScalarNode(loc=loc, value=-n) if n is not None else unknown(loc, "negation of unknown")
+
+    # -- traversals -----------------------------------------------------------------------------
+    def _chain(self, t: Any) -> tuple[Any, list[Any]]:
+        ops: list[Any] = []
+        t = _unwrap(t)
+        while t.data in ("get_attr_expr_term", "index_expr_term"):
+            ops.append(t.children[1])
+            t = _unwrap(t.children[0])
+        ops.reverse()
+        return t, ops
+
+    def _step(self, op: Any, src: Src, scope: Scope) -> Step:
+        loc = self._loc(op, src)
+        if op.data == "get_attr":
+            return Step("attr", _name_of(op), loc)
+        if op.data == "short_index":
+            return Step("index", int(str(op.children[-1])), loc)
+        inner = subtrees(op)
+        key_node = self._ev(inner[0], src, scope) if inner else unknown(loc)
+        if isinstance(key_node, ScalarNode) and isinstance(key_node.value, (str, int, float)):
+            key = key_node.value
+            if isinstance(key, float) and key.is_integer():
+                key = int(key)
+            return Step("index", key if not isinstance(key, float) else str(key), loc)
+        return Step("index", None, loc, unknown=key_node)
+
+    def _traversal(self, t: Any, src: Src, scope: Scope) -> Node:
+        root, ops = self._chain(t)
+        loc = self._loc(t, src)
+        steps = [self._step(op, src, scope) for op in ops]
+        if root.data == "identifier":
+            return self.reference(str(root.children[0]), steps, loc, scope)
+        return self.apply(self._ev(root, src, scope), steps, loc)
+
+    def _splat(self, t: Any, src: Src, scope: Scope) -> Node:
+        loc = self._loc(t, src)
+        base = self._ev(t.children[0], src, scope)
+        splat = t.children[1]
+        ops = [c for c in subtrees(splat)]
+        if isinstance(base, ListNode) and known(base) is not UNK and ops:
+            steps = [self._step(op, src, scope) for op in ops]
+            return ListNode(loc=loc, items=[self.apply(item, steps, loc) for item in base.items])
+        return unknown(loc, "splat expression", ref=first_ref(base))
+
+    def reference(self, name: str, steps: list[Step], loc: Location, scope: Scope) -> Node:
+        if name in scope.names:
+            return self.apply(scope.names[name], steps, loc)
+        if self.refs is not None:
+            return self.refs.ref(name, steps, loc, self, scope)
+        return unknown(loc, f"reference to {name}")
+
+    # -- calls ----------------------------------------------------------------------------------
+    def _call(self, t: Any, src: Src, scope: Scope) -> Node:
+        from lpcheck.adapters.terraform.functions import FUNCTIONS
+
+        loc = self._loc(t, src)
+        names = [c for c in t.children if is_tree(c) and c.data == "identifier"]
+        if len(names) != 1:
+            return unknown(loc, "provider-defined function")
+        fname = str(names[0].children[0])
+        arg_trees: list[Any] = []
+        spread = False
+        for c in t.children:
+            if is_tree(c) and c.data == "arguments":
+                arg_trees = subtrees(c)
+                spread = any(not is_tree(x) and x.type == "ELLIPSIS" for x in c.children)
+        fn = FUNCTIONS.get(fname)
+        if fn is None:
+            return unknown(loc, f"function {fname}() is not evaluated")
+        args = [self._ev(a, src, scope) for a in arg_trees]
+        if spread and args:
+            last = args[-1]
+            if not isinstance(last, ListNode):
+                return unknown(loc, f"{fname}() with expanded unknown arguments", ref=first_ref(last))
+            args = [*args[:-1], *last.items]
+        try:
+            return fn(self, args, loc)
+        except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, OverflowError) as exc:
+            return error(loc, f"{fname}(): {exc}")
+
+    # -- for expressions ------------------------------------------------------------------------
+    def _for(self, t: Any, src: Src, scope: Scope) -> Node:
+        loc = self._loc(t, src)
+        kids = subtrees(t)
+        intro = kids[0]
+        is_object = t.data == "for_object_expr"
+        grouping = any(not is_tree(c) and c.type == "ELLIPSIS" for c in t.children)
+        cond = next((k for k in kids[1:] if k.data == "for_cond"), None)
+        body = [k for k in kids[1:] if k.data != "for_cond"]
+        intro_kids = subtrees(intro)
+        names = [str(k.children[0]) for k in intro_kids[:-1]]
+        collection = self._ev(intro_kids[-1], src, scope)
+        pairs = iterate(collection)
+        if pairs is None:
+            return unknown(loc, "for expression over an unknown collection", ref=first_ref(collection))
+        out_list: list[Node] = []
+        out_map = MapNode(loc=loc)
+        for key, value in pairs:
+            bound = {names[-1]: value}
+            if len(names) == 2:
+                bound[names[0]] = key
+            inner = scope.bind_map(bound)
+            if cond is not None:
+                keep = truth(self._ev(subtrees(cond)[0], src, inner))
+                if keep is None:
+                    return unknown(loc, "for expression with an unknown filter")
+                if not keep:
+                    continue
+            if not is_object:
+                out_list.append(self._ev(body[0], src, inner))
+                continue
+            k_node = self._ev(body[0], src, inner)
+            k = to_text(k_node.value) if isinstance(k_node, ScalarNode) else None
+            if k is None:
+                return unknown(loc, "for expression with an unknown key")
+            v = self._ev(body[1], src, inner)
+            if grouping:
+                group = out_map.items.get(k)
+                if not isinstance(group, ListNode):
+                    group = ListNode(loc=v.loc)
+                    out_map.items[k] = group
+                    out_map.key_locs[k] = k_node.loc
+                group.items.append(v)
+            else:
+                out_map.items[k] = v
+                out_map.key_locs[k] = k_node.loc
+        return out_map if is_object else ListNode(loc=loc, items=out_list)
+
+    # -- strings and templates ------------------------------------------------------------------
+    def _string(self, t: Any, src: Src, scope: Scope) -> Node:
+        loc = self._loc(t, src)
+        parts: list[Part] = []
+        for sp in t.children:
+            if not is_tree(sp):
+                continue
+            for inner in sp.children:
+                if not is_tree(inner):
+                    kind = inner.type
+                    text = unescape(str(inner)) if kind == "STRING_CHARS" else str(inner)[1:]
+                    parts.append(Part("text", text))
+                    continue
+                parts.append(_directive_part(inner, src))
+        return self.template(_merge_text(parts), loc, scope)
+
+    def _template_string(self, t: Any, src: Src, scope: Scope) -> Node:
+        raw = str(t.children[0])
+        return ScalarNode(loc=self._loc(t, src), value=unescape(raw[2:-2]))
+
+    def _heredoc(self, t: Any, src: Src, scope: Scope) -> Node:
+        tok = t.children[0]
+        value = str(tok)
+        line, _col = position(tok)
+        first_nl = value.find("\n")
+        opener = value[:first_nl]
+        lines = value[first_nl + 1 :].split("\n")
+        body_lines = lines[:-2] if len(lines) >= 2 else []
+        removed = [0] * len(body_lines)
+        if opener.startswith("<<-") and body_lines:
+            widths = [len(x) - len(x.lstrip(" \t")) for x in body_lines if x.strip()]
+            indent = min(widths) if widths else 0
+            for i, text in enumerate(body_lines):
+                lead = len(text) - len(text.lstrip(" \t"))
+                removed[i] = min(indent, lead)
+                body_lines[i] = text[removed[i] :]
+        body = "".join(x + "\n" for x in body_lines)
+        loc = src.loc(line + 1, 1)
+        if "${" not in body and "%{" not in body:
+            return ScalarNode(loc=loc, value=body)
+
+        def locate(offset: int) -> Location:
+            li = body.count("\n", 0, offset)
+            col = offset - (body.rfind("\n", 0, offset) + 1)
+            extra = removed[li] if li < len(removed) else 0
+            return src.loc(line + 1 + li, col + 1 + extra)
+
+        def move(pos: Location) -> Location:
+            li = pos.line - 1
+            extra = removed[li] if 0 <= li < len(removed) else 0
+            return src.loc(line + pos.line, pos.column + extra)
+
+        parts = text_parts(split_template(body), src.path, locate)
+        return self.template(parts, loc, scope, json_move=move)
+
+    def template(
+        self,
+        parts: list[Part],
+        loc: Location,
+        scope: Scope,
+        json_move: Callable[[Location], Location] | None = None,
+    ) -> Node:
+        """Evaluate template parts: a string when every part is known; a lone interpolation
+        keeps its type; with ``json_move`` (heredocs, template files) a JSON document with
+        unknown parts is still read, its unknown parts as unknown nodes."""
+        parts = _strip_parts(parts)
+        if len(parts) == 1 and parts[0].kind == "interp":
+            return self.eval(parts[0].expr, scope)
+        if not parts:
+            return ScalarNode(loc=loc, value="")
+        segs: list[Seg] = []
+        self._render(_nest(parts)[0], scope, segs, loc)
+        holes = [s for s in segs if isinstance(s, _Hole)]
+        if not holes:
+            return ScalarNode(loc=loc, value="".join(s for s in segs if isinstance(s, str)))
+        if json_move is not None:
+            doc = self._salvage_json(segs, loc, json_move)
+            if doc is not None:
+                return doc
+        ref = next((first_ref(h.node) for h in holes if first_ref(h.node)), None)
+        return unknown(loc, "template with unknown parts", ref=ref)
+
+    def _render(self, items: list[Any], scope: Scope, out: list[Seg], loc: Location) -> None:
+        for item in items:
+            if isinstance(item, Part):
+                if item.kind == "text":
+                    out.append(item.text)
+                elif item.kind == "interp":
+                    out.extend(segments(self.eval(item.expr, scope)))
+                else:
+                    out.append(_Hole(unknown(loc, f"template {item.kind}")))
+            elif item[0] == "if":
+                _, part, then, other = item
+                cond = truth(self.eval(part.expr, scope)) if part.expr is not None else None
+                if cond is None:
+                    out.append(_Hole(unknown(loc, "template if on an unknown condition")))
+                else:
+                    self._render(then if cond else other, scope, out, loc)
+            elif item[0] == "for":
+                _, part, body = item
+                coll = self.eval(part.expr, scope) if part.expr is not None else None
+                pairs = iterate(coll) if coll is not None else None
+                if pairs is None or not part.names:
+                    out.append(_Hole(unknown(loc, "template for over an unknown collection")))
+                    continue
+                for key, value in pairs:
+                    bound = {part.names[-1]: value}
+                    if len(part.names) == 2:
+                        bound[part.names[0]] = key
+                    self._render(body, scope.bind_map(bound), out, loc)
+            else:
+                out.append(_Hole(unknown(loc, "malformed template directive")))
+
+    def _salvage_json(
+        self, segs: list[Seg], loc: Location, move: Callable[[Location], Location]
+    ) -> Node | None:
+        """Read a JSON document whose unknown parts are holes: each hole becomes a marker string
+        (quoted when it stands outside a JSON string), the parsed markers unknown nodes."""
+        text_parts: list[str] = []
+        holes: dict[str, Node] = {}
+        in_string = False
+        escaped = False
+        for seg in segs:
+            if isinstance(seg, str):
+                text_parts.append(seg)
+                for ch in seg:
+                    if escaped:
+                        escaped = False
+                    elif ch == "\\" and in_string:
+                        escaped = True
+                    elif ch == '"':
+                        in_string = not in_string
+                continue
+            marker = _MARKER.format(len(holes))
+            holes[marker] = seg.node
+            text_parts.append(marker if in_string else f'"{marker}"')
+        text = "".join(text_parts)
+        if not text.lstrip().startswith(("{", "[")):
+            return None
+        from lpcheck.errors import ParseFailure
+        from lpcheck.parsers.jsonpos import parse_json
+
+        try:
+            tree = parse_json(text, loc.path)
+        except (ParseFailure, RecursionError, ValueError):
+            return None
+        shift(tree, move)
+        return _fill_holes(tree, holes)
+
+    # -- .tf.json expressions -------------------------------------------------------------------
+    def _ev_json(self, node: Node, scope: Scope) -> Node:
+        if isinstance(node, ScalarNode):
+            value = node.value
+            if not isinstance(value, str) or ("{" not in value):
+                return node
+            if "${" not in value and "%{" not in value:
+                return ScalarNode(loc=node.loc, value=value.replace("$${", "${").replace("%%{", "%{"))
+            base = node.loc
+
+            def locate(offset: int) -> Location:
+                return Location(base.path, base.line, base.column + 1 + offset)
+
+            parts = text_parts(split_template(value), base.path, locate)
+            return self.template(parts, base, scope)
+        if isinstance(node, MapNode):
+            return MapNode(
+                loc=node.loc,
+                origin=node.origin,
+                items={k: self._ev_json(v, scope) for k, v in node.items.items()},
+                key_locs=dict(node.key_locs),
+            )
+        if isinstance(node, ListNode):
+            return ListNode(
+                loc=node.loc, origin=node.origin, items=[self._ev_json(v, scope) for v in node.items]
+            )
+        return node
+
+    # -- files ----------------------------------------------------------------------------------
+    def resolve_path(self, text: str) -> Path | None:
+        if not text or "\x00" in text or self.base_dir is None:
+            return None
+        p = Path(text)
+        if p.is_absolute() or text.startswith("~"):
+            return None  # only files of the scanned tree, by relative path
+        target = self.base_dir / p
+        try:
+            if not target.is_file() or target.stat().st_size > MAX_FILE:
+                return None
+        except OSError:
+            return None
+        return target
+
+    def read_text(self, target: Path) -> str | None:
+        if target not in self._files:
+            try:
+                self._files[target] = target.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                self._files[target] = None
+        return self._files[target]
+
+
+def _loc_of(expr: Any) -> Location:
+    try:
+        if isinstance(expr, HExpr):
+            return expr.loc
+        if isinstance(expr, (JExpr, LitExpr)):
+            return expr.node.loc
+        if isinstance(expr, Node):
+            return expr.loc
+    except Exception:
+        pass
+    return Location("?", 1, 1)
+
+
+def _unwrap(t: Any) -> Any:
+    while t.data == "expr_term" and len(t.children) == 1 and is_tree(t.children[0]):
+        t = t.children[0]
+    return t
+
+
+def _name_of(op: Any) -> str:
+    for c in op.children:
+        if is_tree(c):
+            return str(c.children[0])
+    return ""
+
+
+def _merge_text(parts: list[Part]) -> list[Part]:
+    out: list[Part] = []
+    for part in parts:
+        if part.kind == "text" and out and out[-1].kind == "text":
+            out[-1].text += part.text
+        else:
+            out.append(part)
+    return out
+
+
+def _directive_part(tree: Any, src: Src) -> Part:
+    """A quoted string's interpolation or directive (already parsed by the grammar)."""
+    data = str(tree.data)
+    kids = tree.children
+    exprs = subtrees(tree)
+
+    def is_strip(item: Any) -> bool:
+        return not is_tree(item) and getattr(item, "type", "") == "STRIP_MARKER"
+
+    strip_left = len(kids) > 2 and is_strip(kids[1])
+    strip_right = len(kids) > 2 and is_strip(kids[-2])
+    if data == "interpolation":
+        return Part("interp", expr=HExpr(exprs[0], src)) if exprs else Part("bad")
+    if data == "template_if_start":
+        return Part("if", expr=HExpr(exprs[-1], src), strip_left=strip_left, strip_right=strip_right)
+    if data == "template_for_start":
+        names = tuple(str(e.children[0]) for e in exprs[:-1])
+        return Part(
+            "for", expr=HExpr(exprs[-1], src), names=names, strip_left=strip_left, strip_right=strip_right
+        )
+    kind = {"template_else": "else", "template_endif": "endif", "template_endfor": "endfor"}.get(data, "bad")
+    return Part(kind, strip_left=strip_left, strip_right=strip_right)
+
+
+def text_parts(pieces: list[TemplatePiece], path: str, locate: Callable[[int], Location]) -> list[Part]:
+    """Template pieces of a text (heredoc, JSON string, template file) with parsed expressions."""
+    import re
+
+    from lpcheck.errors import ParseFailure
+    from lpcheck.parsers.hcl import parse_expression
+
+    def parse(text: str, offset: int) -> Any:
+        at = locate(offset)
+        try:
+            return parse_expression(text, path, at.line, at.column)
+        except ParseFailure:
+            return None
+
+    out: list[Part] = []
+    for piece in pieces:
+        flags = {"strip_left": piece.strip_left, "strip_right": piece.strip_right}
+        if piece.kind == "text":
+            out.append(Part("text", piece.value))
+        elif piece.kind == "interp":
+            expr = parse(piece.value, piece.offset)
+            out.append(Part("interp", expr=expr, **flags) if expr is not None else Part("bad"))
+        else:
+            body = piece.value.strip()
+            lead = len(piece.value) - len(piece.value.lstrip())
+            word = body.split(None, 1)[0] if body else ""
+            if word in ("else", "endif", "endfor"):
+                out.append(Part(word, **flags))
+            elif word == "if":
+                rest = body[2:]
+                start = piece.offset + lead + 2 + (len(rest) - len(rest.lstrip()))
+                expr = parse(rest.strip(), start)
+                out.append(Part("if", expr=expr, **flags))
+            elif word == "for":
+                m = re.match(r"for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+", body)
+                if m is None:
+                    out.append(Part("for", **flags))
+                    continue
+                names = tuple(n for n in m.groups() if n)
+                expr = parse(body[m.end() :], piece.offset + lead + m.end())
+                out.append(Part("for", expr=expr, names=names, **flags))
+            else:
+                out.append(Part("bad"))
+    return out
+
+
+def segments(node: Node) -> list[Seg]:
+    """How a value appears inside a template: text, with holes for what is unknown. A map or list
+    becomes its JSON text (a ``jsonencode`` result interpolated into a heredoc)."""
+    if isinstance(node, ScalarNode):
+        text = to_text(node.value)
+        if text is None:
+            return [_Hole(error(node.loc, "null in a template"))]
+        return [text]
+    if isinstance(node, (MapNode, ListNode)):
+        out: list[Seg] = []
+        _json_segments(node, out)
+        return out
+    return [_Hole(node)]
+
+
+def _json_segments(node: Node, out: list[Seg]) -> None:
+    if isinstance(node, MapNode):
+        out.append("{")
+        for i, (k, v) in enumerate(node.items.items()):
+            if i:
+                out.append(",")
+            out.append(json.dumps(k) + ":")
+            _json_segments(v, out)
+        out.append("}")
+    elif isinstance(node, ListNode):
+        out.append("[")
+        for i, v in enumerate(node.items):
+            if i:
+                out.append(",")
+            _json_segments(v, out)
+        out.append("]")
+    elif isinstance(node, ScalarNode):
+        out.append(json.dumps(node.value))
+    else:
+        out.append(_Hole(node))
+
+
+def _fill_holes(node: Node, holes: dict[str, Node]) -> Node:
+    if isinstance(node, ScalarNode):
+        if isinstance(node.value, str) and "__lpcheck_unknown_" in node.value:
+            hole = holes.get(node.value)
+            if hole is not None:
+                return UnknownNode(
+                    loc=node.loc, reason=getattr(hole, "reason", "") or "unknown part", ref=first_ref(hole)
+                )
+            ref = next((first_ref(h) for m, h in holes.items() if m in node.value and first_ref(h)), None)
+            return UnknownNode(loc=node.loc, reason="string with unknown parts", ref=ref)
+        return node
+    if isinstance(node, MapNode):
+        items: dict[str, Node] = {}
+        key_locs: dict[str, Location] = {}
+        for k, v in node.items.items():
+            key = k
+            if "__lpcheck_unknown_" in k:
+                for m in holes:
+                    key = key.replace(m, "${?}")
+            items[key] = _fill_holes(v, holes)
+            key_locs[key] = node.key_locs.get(k, node.loc)
+        node.items, node.key_locs = items, key_locs
+        return node
+    if isinstance(node, ListNode):
+        node.items = [_fill_holes(v, holes) for v in node.items]
+        return node
+    return node
+
+
+def iterate(node: Node | None) -> list[tuple[Node, Node]] | None:
+    """(key, value) pairs of a known collection (maps in key order, as Terraform iterates);
+    None when unknown or too large."""
+    if isinstance(node, ListNode):
+        if len(node.items) > MAX_ITEMS:
+            return None
+        return [(ScalarNode(loc=v.loc, value=i), v) for i, v in enumerate(node.items)]
+    if isinstance(node, MapNode):
+        if len(node.items) > MAX_ITEMS:
+            return None
+        return [(ScalarNode(loc=node.key_loc(k), value=k), node.items[k]) for k in sorted(node.items)]
+    return None
+
+
+def binary(op: str, left: Node, right: Node, loc: Location) -> Node:
+    """Comparison and arithmetic on known values."""
+    if op in ("==", "!="):
+        lv, rv = known(left), known(right)
+        if lv is UNK or rv is UNK:
+            return unknown(loc, "comparison with an unknown value")
+        equal = False if isinstance(lv, bool) != isinstance(rv, bool) else lv == rv
+        return ScalarNode(loc=loc, value=equal if op == "==" else not equal)
+    a, b = number(left), number(right)
+    if a is None or b is None:
+        if isinstance(left, ScalarNode) and isinstance(right, ScalarNode):
+            return error(loc, f"arithmetic on non-numbers ({op})")
+        return unknown(loc, "arithmetic on an unknown value")
+    if op == "<":
+        return ScalarNode(loc=loc, value=a < b)
+    if op == ">":
+        return ScalarNode(loc=loc, value=a > b)
+    if op == "<=":
+        return ScalarNode(loc=loc, value=a <= b)
+    if op == ">=":
+        return ScalarNode(loc=loc, value=a >= b)
+    result: int | float
+    if op == "+":
+        result = a + b
+    elif op == "-":
+        result = a - b
+    elif op == "*":
+        result = a * b
+    elif op == "/":
+        if b == 0:
+            return error(loc, "division by zero")
+        result = a / b
+        if isinstance(result, float) and result.is_integer():
+            result = int(result)
+    elif op == "%":
+        if b == 0:
+            return error(loc, "modulo by zero")
+        result = a % b
+    else:
+        return unknown(loc, f"operator {op}")
+    return ScalarNode(loc=loc, value=result)
+
+
+_HANDLERS: dict[str, Callable[[Evaluator, Any, Src, Scope], Node]] = {
+    "expr_term": Evaluator._expr_term,
+    "int_lit": Evaluator._int,
+    "float_lit": Evaluator._float,
+    "literal_value": Evaluator._literal,
+    "identifier": Evaluator._identifier,
+    "tuple": Evaluator._tuple,
+    "object": Evaluator._object,
+    "conditional": Evaluator._conditional,
+    "binary_op": Evaluator._binary,
+    "unary_op": Evaluator._unary,
+    "get_attr_expr_term": Evaluator._traversal,
+    "index_expr_term": Evaluator._traversal,
+    "attr_splat_expr_term": Evaluator._splat,
+    "full_splat_expr_term": Evaluator._splat,
+    "function_call": Evaluator._call,
+    "for_tuple_expr": Evaluator._for,
+    "for_object_expr": Evaluator._for,
+    "string": Evaluator._string,
+    "template_string": Evaluator._template_string,
+    "heredoc_template": Evaluator._heredoc,
+    "heredoc_template_trim": Evaluator._heredoc,
+}
