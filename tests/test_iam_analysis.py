@@ -533,34 +533,42 @@ def test_unknown_resource_is_not_star() -> None:
 # -- embedded JSON strings -----------------------------------------------------------------------
 
 
-def test_heredoc_string_positions_are_shifted() -> None:
-    body = textwrap.dedent(
-        """\
+HEREDOC_BODY = textwrap.dedent(
+    """\
+    {
+      "Version": "2012-10-17",
+      "Statement": [
         {
-          "Version": "2012-10-17",
-          "Statement": [
-            {
-              "Effect": "Allow",
-              "Action": "s3:GetObjcet",
-              "Resource": "*"
-            }
-          ]
+          "Effect": "Allow",
+          "Action": "s3:GetObjcet",
+          "Resource": "*"
         }
-        """
-    )
-    # The string starts on line 10, column 12 of the file (first line of content at 11 for heredocs
-    # is the front-end's business; the builder shifts by the node's own location).
-    node = ScalarNode(loc=Location("main.tf", 10, 12), value=body)
-    doc = build_policy(node, IDENTITY, "aws_iam_policy.p (policy)")
+      ]
+    }
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("start", "statement", "action"),
+    [
+        # a Terraform heredoc: its text starts at column 1 of the line after <<EOF
+        (Location("main.tf", 10, 1), Location("main.tf", 13, 5), Location("main.tf", 15, 17)),
+        # a YAML block scalar (or <<-EOF) indented by 8: every line starts at column 9
+        (Location("t.yaml", 20, 9), Location("t.yaml", 23, 13), Location("t.yaml", 25, 25)),
+    ],
+)
+def test_embedded_string_positions_are_shifted(
+    start: Location, statement: Location, action: Location
+) -> None:
+    doc = build_policy(ScalarNode(loc=start, value=HEREDOC_BODY), IDENTITY, "p")
     assert doc is not None
-    assert doc.loc == Location("main.tf", 10, 12)
-    assert doc.statements[0].loc == Location("main.tf", 13, 5)
-    action = doc.statements[0].actions[0]
-    assert action.loc == Location("main.tf", 15, 17)
+    assert doc.loc == start
+    assert doc.statements[0].loc == statement
+    assert doc.statements[0].actions[0].loc == action
     model = Model()
     model.add(doc)
-    issues = run("LP111", model)
-    assert [i.loc for i in issues] == [Location("main.tf", 15, 17)]
+    assert [i.loc for i in run("LP111", model)] == [action]
 
 
 def test_one_line_json_string_shifts_columns() -> None:

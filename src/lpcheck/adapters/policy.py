@@ -103,7 +103,8 @@ def parse_embedded(node: ScalarNode) -> Node | None:
 
 
 def _shift(node: Node | None, base: Location, origin: str | None) -> None:
-    """Move positions relative to the string onto the file: line 1 starts at the string's column.
+    """Move positions relative to the string onto the file, the string's own location being where
+    its first character is written.
 
     In a JSON file (CloudFormation JSON, ``.tf.json``, a plan) a policy string is one physical line
     whose newlines are ``\\n`` escapes, so everything inside it is placed at the string itself."""
@@ -112,9 +113,9 @@ def _shift(node: Node | None, base: Location, origin: str | None) -> None:
     def move(loc: Location) -> Location:
         if one_line:
             return base
-        if loc.line == 1:
-            return Location(base.path, base.line, base.column + loc.column - 1)
-        return Location(base.path, base.line + loc.line - 1, loc.column)
+        # Every line of the text starts at the string's column: 1 for a heredoc, the indentation
+        # for a YAML block scalar or an indented heredoc (``<<-``) whose indentation was stripped.
+        return Location(base.path, base.line + loc.line - 1, base.column + loc.column - 1)
 
     def walk(node: Node | None) -> None:
         if node is None:

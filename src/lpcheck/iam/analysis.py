@@ -92,6 +92,12 @@ def condition_note(*labels: str | None) -> str:
     return f" (when {' and '.join(names)})" if names else ""
 
 
+def origin_note(*values: Value | None) -> str:
+    """`` (from default of variable actions (main.tf:3))`` when a value flowed in from elsewhere."""
+    origins = list(dict.fromkeys(v.origin for v in values if v is not None and v.origin))
+    return f" (from {'; '.join(origins)})" if origins else ""
+
+
 def listing(items: list[str], limit: int = 4) -> str:
     """A short, human list: never one line per expanded action."""
     items = list(dict.fromkeys(items))

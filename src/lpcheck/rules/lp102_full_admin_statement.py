@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lpcheck.findings import Issue
-from lpcheck.iam.analysis import RESOURCE_STAR, analyze, listing, statement_issue, subject_name, text
+from lpcheck.iam.analysis import (
+    RESOURCE_STAR,
+    analyze,
+    listing,
+    origin_note,
+    statement_issue,
+    subject_name,
+    text,
+)
 from lpcheck.model.container import Model
 from lpcheck.rules.base import rule
 
@@ -27,5 +35,6 @@ def full_admin_statement(model: Model) -> Iterator[Issue]:
             grant.doc,
             grant.statement,
             f"{subject_name(grant.statement)} allows all actions (Action {written}){remainder} on all "
-            f"resources ({RESOURCE_STAR}): full administrator access{grant.conditions(grant.star, *values)}",
+            f"resources ({RESOURCE_STAR}): full administrator access{origin_note(*values)}"
+            f"{grant.conditions(grant.star, *values)}",
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lpcheck.findings import Issue
+from lpcheck.iam.analysis import origin_note
 from lpcheck.iam.catalog import get_catalog
 from lpcheck.iam.grammar import action_problem, action_values
 from lpcheck.model.container import Model
@@ -29,7 +30,7 @@ def unknown_action(model: Model) -> Iterator[Issue]:
                     continue
                 yield Issue(
                     loc=value.loc or statement.loc,
-                    message=f"{element} {problem}{value.describe_condition()}",
+                    message=f"{element} {problem}{origin_note(value)}{value.describe_condition()}",
                     resource=doc.owner,
                     key=f"{doc.owner}:{raw}",
                 )
