@@ -190,6 +190,40 @@ def test_a_yaml_edit_newer_than_the_compiled_file_is_not_ignored(tmp_path: Path)
     assert md._read_fast(tmp_path)["LP001"]["severity"] == "warning"
 
 
+EXAMPLE_FILE = {
+    "iam-json": "policy.json",
+    "cloudformation": "template.yaml",
+    "terraform": "main.tf",
+    "terraform-plan": "plan.plan.json",
+}
+TEMPLATE_TOP = ("Resources:", "Transform:", "AWSTemplateFormatVersion:")
+
+
+def test_every_example_does_what_it_says(tmp_path: Path) -> None:
+    """The docs never lie: each bad example, scanned alone, gets a finding of its rule; each good one
+    gets none. A CloudFormation example written as resources alone is scanned under ``Resources:``."""
+    import textwrap
+
+    from lpcheck.engine import Options, scan
+
+    wrong = []
+    for m in load_metadata().values():
+        for i, example in enumerate(m.examples):
+            code = example.code
+            if example.format == "cloudformation" and not code.startswith(TEMPLATE_TOP):
+                code = "Resources:\n" + textwrap.indent(code, "  ")
+            folder = tmp_path / f"{m.id}-{i}"
+            folder.mkdir()
+            path = folder / EXAMPLE_FILE[example.format]
+            path.write_text(code, encoding="utf-8")
+            fired = {f.rule_id for f in scan([str(path)], Options(), jobs=1).findings}
+            if (m.id in fired) != (example.kind == "bad"):
+                wrong.append(
+                    f"{m.id} example {i} ({example.kind}, {example.format}): rules fired {sorted(fired)}"
+                )
+    assert wrong == []
+
+
 def test_explain_text_has_the_ruff_style_sections() -> None:
     m = load_metadata()["LP106"]
     text = explain_text(m)
