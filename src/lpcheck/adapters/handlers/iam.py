@@ -120,7 +120,7 @@ def resolve_managed_policy(
     data source's arguments say which policy it is. Anything else keeps its own state."""
     value = value_of(node, loc).with_condition(condition)
     if not value.options and value.is_unknown and value.ref:
-        resolved = _from_data_source(value.ref, loc, ctx)
+        resolved = _from_data_source(value.ref, value.loc or loc, ctx)
         if resolved is not None:
             return resolved.with_condition(condition)
     if value.options:
