@@ -310,6 +310,16 @@ def _failure(exc: Exception, text: str, path: str) -> ParseFailure:
         message = f"unexpected character {char!r}"
     elif isinstance(exc, UnexpectedToken):
         token = exc.token
+        value = str(token)
+        stripped = value.lstrip()
+        if stripped and stripped != value and isinstance(token.line, int):
+            # "=" and ":" carry their leading blanks, operators a merged line break: point at the text
+            prefix = value[: len(value) - len(stripped)]
+            if "\n" in prefix:
+                line = token.line + prefix.count("\n")
+                column = len(prefix) - prefix.rfind("\n")
+            else:
+                column += len(prefix)
         expected = set(exc.expected or ())
         if str(token).startswith("<<"):
             opener = str(token).split("\n", 1)[0]
@@ -520,13 +530,13 @@ def split_template(text: str) -> list[TemplatePiece]:
         strip_right = inner.endswith("~")
         if strip_right:
             inner = inner[:-1]
-        if buf:
+        if "".join(buf):
             pieces.append(TemplatePiece("text", "".join(buf)))
-            buf = []
+        buf = []
         kind = "interp" if text[j] == "$" else "directive"
         pieces.append(TemplatePiece(kind, inner, start, strip_left, strip_right))
         i = end + 1
-    if buf:
+    if "".join(buf):
         pieces.append(TemplatePiece("text", "".join(buf)))
     return pieces
 

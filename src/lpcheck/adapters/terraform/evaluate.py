@@ -204,35 +204,41 @@ def none_if_null(node: Node | None) -> Node | None:
     return node
 
 
-def relocate(node: Node, loc: Location, origin: Callable[[Node], str] | None) -> Node:
+def relocate(node: Node, loc: Location, origin: Callable[[Node], str], deep: bool = True) -> Node:
     """A copy of ``node`` placed at ``loc`` (where a value is used), each part naming its origin.
 
-    Multi-line strings keep their own place: a document written in a heredoc elsewhere maps its
-    lines only from where it is written."""
-    org = origin(node) if origin else node.origin
+    The catalog reports a value that flows in from elsewhere where it is used, with its source
+    in the message. Multi-line strings keep their own place (a document written in a heredoc
+    maps its lines only from where it is written); with ``deep`` False (locals, other
+    resources' attributes: code of this module) maps and nested lists keep their own place too,
+    so a policy document written in a local still points at its statements. A part that already
+    names an origin keeps it: the first place a literal was written is its source."""
+    org = node.origin or origin(node)
     if isinstance(node, ScalarNode):
         if isinstance(node.value, str) and "\n" in node.value.strip():
             return ScalarNode(loc=node.loc, value=node.value, origin=org)
         return ScalarNode(loc=loc, value=node.value, origin=org)
+    if isinstance(node, UnknownNode):
+        return UnknownNode(loc=loc, origin=node.origin, reason=node.reason, ref=node.ref)
+    if isinstance(node, ChoiceNode):
+        options = [
+            (label, relocate(v, loc, origin, deep) if v is not None else None) for label, v in node.options
+        ]
+        return ChoiceNode(loc=loc, origin=node.origin, options=options)
+    if not deep and (
+        isinstance(node, MapNode)
+        or any(isinstance(v, (MapNode, ListNode)) for v in getattr(node, "items", ()))
+    ):
+        return node
     if isinstance(node, MapNode):
         return MapNode(
             loc=loc,
             origin=org,
-            items={k: relocate(v, loc, origin) for k, v in node.items.items()},
+            items={k: relocate(v, loc, origin, deep) for k, v in node.items.items()},
             key_locs={k: loc for k in node.items},
         )
     if isinstance(node, ListNode):
-        return ListNode(loc=loc, origin=org, items=[relocate(v, loc, origin) for v in node.items])
-    if isinstance(node, ChoiceNode):
-        return ChoiceNode(
-            loc=loc,
-            origin=org,
-            options=[
-                (label, relocate(v, loc, origin) if v is not None else None) for label, v in node.options
-            ],
-        )
-    if isinstance(node, UnknownNode):
-        return UnknownNode(loc=loc, origin=org, reason=node.reason, ref=node.ref)
+        return ListNode(loc=loc, origin=org, items=[relocate(v, loc, origin, deep) for v in node.items])
     return node
 
 
@@ -727,7 +733,7 @@ class Evaluator:
         """Evaluate template parts: a string when every part is known; a lone interpolation
         keeps its type; with ``json_move`` (heredocs, template files) a JSON document with
         unknown parts is still read, its unknown parts as unknown nodes."""
-        parts = _strip_parts(parts)
+        parts = [p for p in _strip_parts(parts) if p.kind != "text" or p.text]
         if len(parts) == 1 and parts[0].kind == "interp":
             return self.eval(parts[0].expr, scope)
         if not parts:

@@ -245,7 +245,8 @@ class TerraformModule:
         if root == "local":
             if first is None:
                 return unknown(loc, "local without a name")
-            return ev.apply(self.local(str(first), loc), steps[1:], loc)
+            value = ev.apply(self.local(str(first), loc), steps[1:], loc)
+            return relocate(value, loc, _written_at(f"local.{first}"), deep=False)
         if root in ("each", "count", "self"):
             return unknown(loc, f"{root}.* is known only per instance")
         if root == "path":
@@ -342,7 +343,7 @@ class TerraformModule:
         result = self.ev.apply(value, steps[1:], loc)
         if isinstance(result, UnknownNode):
             return UnknownNode(loc=loc, reason=result.reason or f"{address}.{attr} is computed", ref=address)
-        return result
+        return relocate(result, loc, _written_at(f"{address}.{attr}"), deep=False)
 
     def attribute(self, decl: Decl, attr: str) -> Node:
         key = (decl.address, attr)
@@ -608,6 +609,13 @@ class TerraformModule:
 
     def _problem(self, what: str, exc: Exception) -> None:
         self.result.problems.append(RuntimeError(f"internal error {what}: {type(exc).__name__}: {exc}"))
+
+
+def _written_at(name: str) -> Callable[[Node], str]:
+    def origin(node: Node) -> str:
+        return f"{name} ({node.loc.path}:{node.loc.line})"
+
+    return origin
 
 
 def _bare_name(expr: object) -> str | None:

@@ -1,0 +1,185 @@
+"""HCL parsing with positions, python-hcl2 workarounds that keep line numbers, and LP001 causes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_path
+from lpcheck.errors import ParseFailure
+from lpcheck.location import Location
+from lpcheck.parsers.hcl import normalize, parse_expression, parse_hcl, split_template
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_attributes_and_blocks_keep_their_positions() -> None:
+    text = (
+        'locals {\n  a = 1\n}\n\nresource "aws_s3_bucket" "logs" {\n  bucket = "x"\n'
+        "  versioning {\n    enabled = true\n  }\n}\n"
+    )
+    body = parse_hcl(text, "main.tf")
+    locals_block, resource = body.blocks
+    assert locals_block.type == "locals" and locals_block.loc == Location("main.tf", 1, 1)
+    assert locals_block.body.attrs["a"].key_loc == Location("main.tf", 2, 3)
+    assert resource.labels == ["aws_s3_bucket", "logs"]
+    assert resource.loc == Location("main.tf", 5, 1)
+    assert resource.body.attrs["bucket"].key_loc == Location("main.tf", 6, 3)
+    assert resource.body.attrs["bucket"].expr.loc == Location("main.tf", 6, 12)
+    (versioning,) = resource.body.blocks_of("versioning")
+    assert versioning.loc == Location("main.tf", 7, 3)
+    assert versioning.body.attrs["enabled"].key_loc == Location("main.tf", 8, 5)
+
+
+def test_keywords_as_attribute_and_block_names() -> None:
+    body = parse_hcl('dynamic "x" {\n  for_each = [1]\n  content {}\n}\nin = 2\n', "k.tf")
+    assert body.blocks[0].body.attrs["for_each"].key_loc == Location("k.tf", 2, 3)
+    assert "in" in body.attrs
+
+
+HEREDOC_TRAILING_BLANKS = 'locals {\n  policy = <<EOF\n{\n  "a": 1\n}\nEOF   \n  after = "x"\n}\n'
+
+
+def test_heredoc_closing_marker_followed_by_blanks_parses_with_lines_kept() -> None:
+    # python-hcl2 issue #343: the closing marker must end its line
+    body = parse_hcl(HEREDOC_TRAILING_BLANKS, "h.tf")
+    attrs = body.blocks[0].body.attrs
+    assert attrs["after"].key_loc == Location("h.tf", _line_of(HEREDOC_TRAILING_BLANKS, "after"), 3)
+    assert attrs["policy"].expr.loc.line == 2
+
+
+def test_heredoc_closing_marker_followed_by_a_tab_and_opening_blanks() -> None:
+    text = "a = <<-EOT  \n    x\n    EOT\t\nb = 2\n"
+    body = parse_hcl(text, "t.tf")
+    assert body.attrs["b"].key_loc == Location("t.tf", 4, 1)
+
+
+def test_heredoc_closing_at_end_of_file_without_newline() -> None:
+    body = parse_hcl("a = 1\nb = <<EOF\nhello\nEOF", "e.tf")
+    assert body.attrs["b"].key_loc == Location("e.tf", 2, 1)
+
+
+def test_comment_on_last_line_without_newline() -> None:
+    body = parse_hcl("a = 1\n# the end", "c.tf")
+    assert set(body.attrs) == {"a"}
+
+
+def test_crlf_file_has_the_same_positions_as_lf() -> None:
+    lf = 'x = 1\nresource "t" "n" {\n  p = <<EOF\nbody\nEOF\n  q = "v"\n}\n'
+    crlf = lf.replace("\n", "\r\n")
+    a, b = parse_hcl(lf, "f.tf"), parse_hcl(crlf, "f.tf")
+    qa = a.blocks[0].body.attrs["q"]
+    qb = b.blocks[0].body.attrs["q"]
+    assert qa.key_loc == qb.key_loc == Location("f.tf", 6, 3)
+    assert qa.expr.loc == qb.expr.loc
+    assert "\r" not in normalize(crlf)
+
+
+def test_byte_order_mark_does_not_shift_the_first_line() -> None:
+    body = parse_hcl('\ufeffname = "x"\n', "b.tf")
+    assert body.attrs["name"].key_loc == Location("b.tf", 1, 1)
+
+
+def test_normalize_only_trims_line_ends() -> None:
+    """Workarounds drop characters at line ends only: every line number and column stays."""
+    for text in (HEREDOC_TRAILING_BLANKS, "a = <<X\nX  ", "# <<EOF in a comment\nEOF  \n", "x = 1\r\ny = 2"):
+        before = text.splitlines()
+        after = normalize(text).splitlines()
+        assert len(after) == len(before)
+        for old, new in zip(before, after, strict=True):
+            assert old.startswith(new) and not old[len(new) :].strip(), (old, new)
+    assert normalize(HEREDOC_TRAILING_BLANKS).splitlines()[5] == "EOF"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "cause"),
+    [
+        ('a = "abc\n', 1, None, "unterminated string"),
+        ('resource "x" "y" {\n  a = 1\n', None, None, "expected '}'"),
+        ("a = <<EOF\nfoo\n", 1, 5, "unterminated heredoc <<EOF"),
+        ("a = 1 +\n", 1, None, "unexpected end of file"),
+        ("x = $\n", 1, 5, "unexpected '$'"),
+        ("a b c = 1\n", 1, 7, "unexpected '='"),
+    ],
+)
+def test_syntax_errors_become_parse_failures(
+    text: str, line: int | None, column: int | None, cause: str
+) -> None:
+    with pytest.raises(ParseFailure) as info:
+        parse_hcl(text, "bad.tf")
+    failure = info.value
+    assert failure.loc.path == "bad.tf"
+    assert failure.message.startswith("invalid HCL: ")
+    assert cause in failure.message
+    if line is not None:
+        assert failure.loc.line == line
+    if column is not None:
+        assert failure.loc.column == column
+
+
+def test_binary_and_undecodable_text_are_parse_failures() -> None:
+    with pytest.raises(ParseFailure, match="binary"):
+        parse_hcl("a = 1\x00\x01", "bin.tf")
+    with pytest.raises(ParseFailure, match="UTF-8") as info:
+        parse_hcl('a = 1\nb = "x\ufffdy"\n', "latin.tf")
+    assert info.value.loc == Location("latin.tf", 2, 7)
+
+
+def test_split_template_pieces_and_escapes() -> None:
+    pieces = split_template('a-${var.x}-$${lit}-%{ if c }y%{ endif }-${ {"k" = "}"}["k"] }')
+    kinds = [(p.kind, p.value) for p in pieces]
+    assert kinds == [
+        ("text", "a-"),
+        ("interp", "var.x"),
+        ("text", "-${lit}-"),
+        ("directive", " if c "),
+        ("text", "y"),
+        ("directive", " endif "),
+        ("text", "-"),
+        ("interp", ' {"k" = "}"}["k"] '),
+    ]
+    assert pieces[1].offset == 4
+
+
+def test_split_template_strip_markers_and_unterminated() -> None:
+    pieces = split_template("a ${~ x ~} b ${unterminated")
+    assert (pieces[1].kind, pieces[1].value, pieces[1].strip_left, pieces[1].strip_right) == (
+        "interp",
+        " x ",
+        True,
+        True,
+    )
+    assert pieces[-1].kind == "text" and pieces[-1].value.endswith("${unterminated")
+
+
+def test_parse_expression_maps_positions_back() -> None:
+    expr = parse_expression("var.name", "m.tf.json", 7, 20)
+    assert expr.loc == Location("m.tf.json", 7, 20)
+    with pytest.raises(ParseFailure):
+        parse_expression("var.", "m.tf.json", 1, 1)
+
+
+def test_corpus_heredocs_with_trailing_blanks_parse_with_exact_lines() -> None:
+    """The six corpus files that python-hcl2 8.1.4 rejects (closing marker + blanks)."""
+    root = shared_path("corpora", "serverless-patterns")
+    names = [
+        "amazonmq-rabbitmq-msg-replication/main.tf",
+        "apigw-dynamodb-terraform/main.tf",
+        "apigw-sqs-terraform/main.tf",
+        "eventbridge-cloudwatch-terraform/main.tf",
+        "eventbridge-sns-lambda-terraform/main.tf",
+        "eventbridge-sns-terraform/main.tf",
+    ]
+    for name in names:
+        path: Path = root / name
+        text = path.read_text()
+        assert re.search(r"^\s*[A-Z0-9_]+[ \t]+$", text, re.M), f"{name} no longer has the pattern"
+        body = parse_hcl(text, name)
+        # every top-level block starts on the line where its type keyword is written
+        for block in body.blocks:
+            line = text.splitlines()[block.loc.line - 1]
+            assert line.lstrip().startswith(block.type), (name, block.loc)
