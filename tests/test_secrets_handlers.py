@@ -84,7 +84,7 @@ def test_terraform_container_definitions_json_string_is_parsed_and_shifted() -> 
     tf = "main.tf"
     body = MapNode(
         loc=Location(tf, 1, 1),
-        items={"container_definitions": ScalarNode(loc=Location(tf, 10, 27), value=inner)},
+        items={"container_definitions": ScalarNode(loc=Location(tf, 10, 1), value=inner)},  # a heredoc
         key_locs={"container_definitions": Location(tf, 10, 3)},
     )
     view = ResourceView("aws_ecs_task_definition.web", "aws_ecs_task_definition", Location(tf, 9, 1), body)

@@ -89,6 +89,15 @@ _OTHER_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Cheap pre-checks: most strings of a template contain none of these, and one search is much
+# faster than running every pattern.
+_KEY_PREFIX = re.compile(r"A(?:KIA|SIA|BIA|CCA)")
+_OTHER_PREFIX = re.compile(
+    r"gh[pousr]_|github_pat_|glpat-|xox[abposr]-|xapp-|hooks\.slack\.com|[sr]k_live_|AIza|SK[0-9a-f]{32}|"
+    r"SG\.|npm_|pypi-|sk-|hf_|shp(?:at|ca|pa|ss)_|sq0|AccountKey=|PRIVATE KEY"
+)
+
+
 def _low_entropy(body: str) -> bool:
     """A filler body ("XXXXXXXX", "0000...", "abcabc") is a sample, not a credential."""
     return len(set(body)) < 6 or bool(re.search(r"(.)\1{7,}", body))
@@ -101,6 +110,8 @@ def _has_classes(s: str) -> bool:
 
 def find_aws_key_ids(text: str, context: str | None = None) -> list[CredentialMatch]:
     """AWS access key IDs in ``text``; a relaxed alphabet under an ``access_key`` name."""
+    if not _KEY_PREFIX.search(text):
+        return []
     pattern = _KEY_ID_RELAXED if context and is_access_key_context(context) else _KEY_ID_STRICT
     out = []
     for m in pattern.finditer(text):
@@ -117,6 +128,8 @@ def find_aws_secret_keys(
 
     ``context`` is the name the string is stored under; ``near_key_id`` says that an access key ID
     sits next to it (same block / same list of name-value pairs)."""
+    if len(text) < 40:
+        return []
     out: dict[int, CredentialMatch] = {}
     for m in _SECRET_ASSIGN.finditer(text):
         s = m.group(2)
@@ -146,6 +159,8 @@ def find_aws_credentials(
 
 def find_other_credentials(text: str) -> list[CredentialMatch]:
     """Non-AWS credential formats (GitHub, Slack, Stripe, private keys...): LP203's."""
+    if not _OTHER_PREFIX.search(text):
+        return []
     out: list[CredentialMatch] = []
     for kind, pattern in _OTHER_FORMATS:
         for m in pattern.finditer(text):

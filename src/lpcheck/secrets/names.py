@@ -13,6 +13,7 @@ name-based secret detection in real templates, hence the suffix list is long.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")
@@ -222,10 +223,15 @@ _NEGATING_PREFIXES = frozenset(
 
 def words(name: str) -> list[str]:
     """``AwsSecretAccessKey`` / ``aws-secret_access.key`` -> ["aws", "secret", "access", "key"]."""
+    return list(_words(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(name: str) -> tuple[str, ...]:
     out: list[str] = []
     for part in _SPLIT.split(name):
         out.extend(w.lower() for w in _CAMEL.findall(part))
-    return out
+    return tuple(out)
 
 
 def _merged(ws: list[str]) -> list[str]:
