@@ -176,6 +176,23 @@ def test_loading_is_fast_without_importing_yaml() -> None:
     assert float(out[2]) < 30.0
 
 
+def test_an_installed_wheel_reads_the_force_included_rules(tmp_path: Path) -> None:
+    """pyproject force-includes rules/ as lpcheck/_rules in wheels; the loader must find it there."""
+    package = tmp_path / "site" / "lpcheck"
+    shutil.copytree(REPO / "src" / "lpcheck", package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(rules_dir(), package / "_rules")
+    code = "from lpcheck.metadata import load_metadata, rules_dir; print(rules_dir(), len(load_metadata()))"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(tmp_path / "site")},
+        cwd=tmp_path,
+    ).stdout.split()
+    assert out == [str(package / "_rules"), "30"]
+
+
 def test_a_yaml_edit_newer_than_the_compiled_file_is_not_ignored(tmp_path: Path) -> None:
     from lpcheck import metadata as md
 

@@ -70,7 +70,7 @@ def artifact_uri(path: str, root: Path) -> tuple[str, bool]:
     rel = relative_path(path, root)
     if rel is not None:
         return quote(rel, safe="/"), True
-    return Path(os.path.abspath(path)).as_uri(), False
+    return Path(os.path.abspath(Path(root) / path)).as_uri(), False  # an absolute path ignores root
 
 
 def display_path(path: str, root: Path) -> str:

@@ -20,6 +20,8 @@ attrs classes; each field's ``schema_property_name`` metadata is its SARIF name)
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import attr
@@ -28,6 +30,7 @@ import sarif_om as om
 from lpcheck import __version__
 from lpcheck.explain import explain_text, rule_markdown
 from lpcheck.findings import Finding
+from lpcheck.location import Location
 from lpcheck.metadata import RuleMeta
 from lpcheck.report import (
     FINGERPRINT_KEY,
@@ -93,12 +96,12 @@ def _descriptor(meta: RuleMeta) -> om.ReportingDescriptor:
     )
 
 
-def _location(path: str, line: int, column: int, root: Any) -> om.Location:
-    uri, under_root = artifact_uri(path, root)
+def _location(loc: Location, root: Path) -> om.Location:
+    uri, under_root = artifact_uri(loc.path, root)
     return om.Location(
         physical_location=om.PhysicalLocation(
             artifact_location=om.ArtifactLocation(uri=uri, uri_base_id=SRCROOT if under_root else None),
-            region=om.Region(start_line=max(1, line), start_column=max(1, column)),
+            region=om.Region(start_line=max(1, loc.line), start_column=max(1, loc.column)),
         )
     )
 
@@ -109,29 +112,26 @@ def _message(text: str) -> om.Message:
     return om.Message(text=text if text.endswith((".", "!", "?")) else f"{text}.")
 
 
-def _result(f: Finding, index: dict[str, int], fingerprint: str, root: Any) -> om.Result:
+def _result(f: Finding, index: dict[str, int], fingerprint: str, root: Path) -> om.Result:
     return om.Result(
         rule_id=f.rule_id,
         rule_index=index.get(f.rule_id, -1),
         level=_LEVELS.get(f.severity, "warning"),
         message=_message(f.message),
-        locations=[_location(f.loc.path, f.loc.line, f.loc.column, root)],
+        locations=[_location(f.loc, root)],
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
     )
 
 
-def _notification(
-    level: str, message: str, loc: Any, rule_id: str | None, index: dict[str, int], root: Any
-) -> om.Notification:
-    ref = None
-    if rule_id is not None:
-        ref = om.ReportingDescriptorReference(id=rule_id, index=index.get(rule_id, -1))
+def _notification(n: Notification, index: dict[str, int], root: Path) -> om.Notification:
+    """A tool notification; a parse error names LP001 both as its descriptor and its associated rule."""
+    rule = n.rule_id
     return om.Notification(
-        message=_message(message),
-        level=_LEVELS.get(level, "warning"),
-        locations=[_location(loc.path, loc.line, loc.column, root)] if loc is not None else None,
-        descriptor=om.ReportingDescriptorReference(id=rule_id) if rule_id is not None else None,
-        associated_rule=ref,
+        message=_message(n.message),
+        level=_LEVELS.get(n.level, "warning"),
+        locations=[_location(n.loc, root)] if n.loc is not None else None,
+        descriptor=om.ReportingDescriptorReference(id=rule) if rule else None,
+        associated_rule=om.ReportingDescriptorReference(id=rule, index=index.get(rule, -1)) if rule else None,
     )
 
 
@@ -160,10 +160,7 @@ def build(result: ScanResult, meta: dict[str, RuleMeta]) -> om.SarifLog:
         invocations=[
             om.Invocation(
                 execution_successful=not internal_error,
-                tool_execution_notifications=[
-                    _notification(n.level, n.message, n.loc, n.rule_id, index, root) for n in notes
-                ]
-                or None,
+                tool_execution_notifications=[_notification(n, index, root) for n in notes] or None,
             )
         ],
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=_root_uri(root))},
@@ -172,10 +169,7 @@ def build(result: ScanResult, meta: dict[str, RuleMeta]) -> om.SarifLog:
     return om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SARIF_SCHEMA)
 
 
-def _root_uri(root: Any) -> str:
-    import os
-    from pathlib import Path
-
+def _root_uri(root: Path) -> str:
     uri = Path(os.path.abspath(root)).as_uri()
     return uri if uri.endswith("/") else uri + "/"
 
