@@ -275,7 +275,9 @@ def _principal_entries(node: Node | None, condition: str | None, entries: list[t
 
 
 def _conditions(node: Node) -> tuple[list[Condition], bool]:
-    """Flatten ``{operator: {key: value(s)}}``; anything unresolvable marks the block unknown."""
+    """Flatten ``{operator: {key: value(s)}}``. A block whose operators or keys cannot be read
+    is marked unknown; an unresolvable *value* stays an unknown Value of a known condition (a
+    ``StringNotEquals aws:SourceVpce <endpoint id>`` is still a restriction on the VPC endpoint)."""
     if not isinstance(node, MapNode):
         return [], True
     out: list[Condition] = []
@@ -286,7 +288,5 @@ def _conditions(node: Node) -> tuple[list[Condition], bool]:
             continue
         for key, raw in body.items.items():
             values = _strings(raw) or []
-            if any(v.options or v.is_unknown or v.condition for v in values):
-                unknown = True
             out.append(Condition(operator=operator, key=key, values=values, loc=body.key_loc(key)))
     return out, unknown

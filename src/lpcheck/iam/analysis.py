@@ -174,6 +174,9 @@ class Deny:
     all_resources: bool
     resources: list[str]  # literal resource patterns (when not all)
     conditions: list[Condition]
+    # Unresolved resources as (reference, reason): an Allow naming the same unresolved expression
+    # (``"${aws_api_gateway_rest_api.api.execution_arn}*"`` on both sides) is covered.
+    unresolved: frozenset[tuple[str, str]] = frozenset()
 
 
 def _public_or_absent(statement: Statement) -> bool:
@@ -204,22 +207,33 @@ def deny_of(statement: Statement, catalog: ActionCatalog, *, allow_conditions: b
         actions = catalog.all_actions - excluded
     else:
         return None
-    patterns = [t for v in statement.resources or () if not v.condition and (t := text(v)) is not None]
+    values = [v for v in statement.resources or () if not v.condition]
+    patterns = [t for v in values if (t := text(v)) is not None]
+    unresolved = frozenset(key for v in values if (key := _unresolved(v)) is not None)
     all_resources = any(p.strip() == "*" for p in patterns)
-    if not actions or not (all_resources or patterns):
+    if not actions or not (all_resources or patterns or unresolved):
         return None
-    return Deny(statement, actions, all_resources, patterns, list(statement.conditions))
+    return Deny(statement, actions, all_resources, patterns, list(statement.conditions), unresolved)
 
 
-def resources_within(statement: Statement, patterns: list[str], all_resources: bool) -> bool:
-    """Whether every resource ``statement`` names is matched by ``patterns`` (ARNs: case-sensitive)."""
-    if all_resources:
+def _unresolved(value: Value) -> tuple[str, str] | None:
+    if value.is_unknown and value.ref and isinstance(value.raw, str):
+        return value.ref, value.raw
+    return None
+
+
+def resources_within(statement: Statement, deny: Deny) -> bool:
+    """Whether every resource ``statement`` names is one ``deny`` covers (ARNs: case-sensitive)."""
+    if deny.all_resources:
         return True
     if statement.not_resources is not None or not statement.resources:
         return False
     for value in statement.resources:
         raw = text(value)
-        if raw is None or not any(wildcard_match(p, raw, case_sensitive=True) for p in patterns):
+        if raw is None:
+            if _unresolved(value) not in deny.unresolved:
+                return False
+        elif not any(wildcard_match(p, raw, case_sensitive=True) for p in deny.resources):
             return False
     return True
 
@@ -302,7 +316,7 @@ class PolicyAnalysis:
             for deny in self.denies(doc) if actions else ():
                 if deny.statement is statement or not (deny.actions & remaining):
                     continue
-                if resources_within(statement, deny.resources, deny.all_resources):
+                if resources_within(statement, deny):
                     remaining = remaining - deny.actions
                     denied_by.append(deny.statement)
             out.append(Grant(doc, statement, actions, known, remaining, star_resource(statement), denied_by))

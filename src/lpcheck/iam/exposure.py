@@ -131,8 +131,6 @@ def closed_by_deny(grant: Grant, analysis: PolicyAnalysis) -> bool:
         deny = deny_of(statement, analysis.catalog, allow_conditions=True)
         if deny is None or not all(restricts_as_deny(c) for c in deny.conditions):
             continue
-        if grant.remaining <= deny.actions and resources_within(
-            grant.statement, deny.resources, deny.all_resources
-        ):
+        if grant.remaining <= deny.actions and resources_within(grant.statement, deny):
             return True
     return False
