@@ -226,3 +226,23 @@ def test_inactive_access_key_not_adapted() -> None:
     inactive = _view("K2", "AWS::IAM::AccessKey", {"UserName": "ci", "Status": "Inactive"})
     model = _adapt("cloudformation", active, inactive)
     assert [k.address for k in model.of(AccessKey)] == ["K1"]
+
+
+def test_plan_value_configured_as_a_reference_is_not_a_literal() -> None:
+    view = _view("aws_db_instance.db", "aws_db_instance", {"password": "resolved-from-var", "username": "a"})
+    view.extra["expressions"] = parse_json(
+        json.dumps({"password": {"references": ["var.db_password"]}, "username": {"constant_value": "a"}}),
+        PATH,
+    )
+    ctx = AdaptContext(Model(), "terraform-plan", {view.address: view})
+    for handler in tf_handlers(view.type):
+        handler(view, ctx)
+    (prop,) = ctx.model.of(SecretProperty)
+    assert prop.value.is_unknown
+    # a constant in the configuration stays a literal
+    view.extra["expressions"] = parse_json(json.dumps({"password": {"constant_value": "x"}}), PATH)
+    ctx = AdaptContext(Model(), "terraform-plan", {view.address: view})
+    for handler in tf_handlers(view.type):
+        handler(view, ctx)
+    (prop,) = ctx.model.of(SecretProperty)
+    assert prop.value.raw == "resolved-from-var"

@@ -14,6 +14,10 @@ Not adapted on purpose:
   true: RDS generates and stores the password, so a leftover password property is not used
   (AWS rejects the combination).
 - SSM parameters (LP206) and environment variables (LP203) have their own models.
+
+In a plan every value is resolved: a password passed as ``-var`` or read from a data source shows
+as a literal. When the plan's configuration writes a reference for the attribute (not a
+``constant_value``), the planned value is recorded as unknown, so only constants are reported.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from lpcheck.adapters.handlers.environment import conditioned, descend, iget
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import SecretProperty
-from lpcheck.parsers.nodes import ListNode, ScalarNode
+from lpcheck.model.values import Value
+from lpcheck.parsers.nodes import ListNode, MapNode, ScalarNode
 
 CFN_SECRET_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::RDS::DBInstance": ("MasterUserPassword",),
@@ -213,12 +218,34 @@ _MANAGED_FLAGS = {
 }
 
 
+def _plan_reference(view: ResourceView, path: str) -> str | None:
+    """In a plan, what the configuration writes instead of a constant for ``path`` (e.g.
+    ``var.db_password``): the planned value is then resolved, not hardcoded in the code.
+
+    Reads ``view.extra["expressions"]`` (the resource's ``configuration`` expressions) when the
+    plan front-end provides it; without it every planned value is taken as written."""
+    node = view.extra.get("expressions")
+    for part in path.split("."):
+        while isinstance(node, ListNode) and node.items:
+            node = node.items[0]
+        node = iget(node, part) if part != "*" else None
+        if node is None:
+            return None
+    if not isinstance(node, MapNode) or "constant_value" in node.items:
+        return None
+    refs = node.items.get("references")
+    if isinstance(refs, ListNode) and refs.items and isinstance(refs.items[0], ScalarNode):
+        return str(refs.items[0].value)
+    return None
+
+
 def add_secret_properties(view: ResourceView, ctx: AdaptContext, paths: tuple[str, ...]) -> None:
     """Record each present secret property of ``view`` (one object per list item / branch)."""
     flag = _MANAGED_FLAGS.get(view.type)
     if flag is not None and view.value(flag).as_bool() is True:
         return
     for path in paths:
+        configured = _plan_reference(view, path) if ctx.format == "terraform-plan" else None
         parent, _, leaf = path.rpartition(".")
         for m, cond in descend(view.body, parent):
             child = iget(m, leaf)
@@ -231,6 +258,9 @@ def add_secret_properties(view: ResourceView, ctx: AdaptContext, paths: tuple[st
             for item in items:
                 if isinstance(item, ScalarNode) and item.value is None:
                     continue  # Terraform null: not set
+                value = conditioned(item, key_loc, cond)
+                if configured is not None and value.is_literal:
+                    value = Value.unknown(value.loc, reason=f"planned value of {configured}")
                 ctx.model.add(
                     SecretProperty(
                         address=view.address,
@@ -239,7 +269,7 @@ def add_secret_properties(view: ResourceView, ctx: AdaptContext, paths: tuple[st
                         names=view.names,
                         condition=view.condition,
                         property=path.replace(".*", ""),
-                        value=conditioned(item, key_loc, cond),
+                        value=value,
                     )
                 )
 
