@@ -207,7 +207,7 @@ def test_lp202_module_argument() -> None:
         string("postgres", 61, ("engine",), "module.db"),
     )
     (issue,) = list(hardcoded_password(model))
-    assert issue.loc.line == 52 and "module.db" in issue.message
+    assert issue.loc.line == 52 and "module.db setting password_wo" in issue.message
 
 
 # -- LP203 -------------------------------------------------------------------------------------------------
@@ -301,3 +301,21 @@ def test_lp206() -> None:
     )
     issues = list(plaintext_secret_parameter(model))
     assert [i.loc for i in issues] == [at(12, 13), at(32, 13)]
+
+
+def test_lp201_secret_key_in_a_default_named_like_one() -> None:
+    model = model_of(
+        string(SECRET_KEY, 6, ("Parameters", "AwsSecretKey", "Default"), "Parameters.AwsSecretKey")
+    )
+    (issue,) = list(hardcoded_access_key(model))
+    assert issue.loc.line == 6 and "the default of parameter AwsSecretKey" in issue.message
+
+
+def test_lp202_nested_stack_parameter_and_provider_setting() -> None:
+    model = model_of(
+        prop("Parameters.DbPassword", lit("Nested-Pa55", 7), "App", "AWS::Serverless::Application"),
+        prop("Parameters.ApiToken", lit("arn:aws:secretsmanager:eu-west-1:1:secret:t", 8), "App"),
+        string("dd-api-key-literal", 12, ("api_key",), "provider.datadog"),
+        string("eu-west-1", 13, ("region",), "provider.aws"),
+    )
+    assert lines(list(hardcoded_password(model))) == [7, 12]

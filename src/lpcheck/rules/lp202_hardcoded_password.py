@@ -10,9 +10,11 @@ Three sources, one finding per cause:
    or tfvars file is reported at its use with the source in the message, once per source.
    Dynamic references, ``NoEcho`` parameters without default, variables without default and
    references are unknown or recognised here, and never reported.
-2. Terraform module arguments whose name looks like a secret (``password = "..."`` in a
-   ``module`` block): the module's input is the secret property seen from the caller. Skipped when
-   the same literal already reached a secret property inside the module.
+2. Free-form inputs whose name looks like a secret: Terraform module arguments (``password =
+   "..."`` in a ``module`` block: the module's input is the secret property seen from the caller),
+   provider and backend settings (``provider "datadog" { api_key = "..." }``), and CloudFormation
+   nested stack / serverless application ``Parameters`` (adapted as ``Parameters.<name>`` secret
+   properties). Skipped when the same literal already reached a secret property inside the module.
 3. A parameter/variable whose name looks like a secret (``DbPassword``, ``ApiToken``; not
    ``SecretName``/``PasswordLength``) with a literal default that is not hidden (``NoEcho`` /
    ``sensitive``) and that was not already reported where it is used by (1) or (2): reported at
@@ -49,6 +51,8 @@ from lpcheck.secrets import (
 )
 
 _SECRET_DOCUMENTS = ("secretstring", "secret_string", "secret_string_wo")
+# StringLiteral owners whose keys are free-form inputs: a key named like a secret holds one.
+_NAMED_INPUT_OWNERS = ("module.", "provider.", "terraform.backend", "terraform.cloud")
 
 
 def _is_hardcoded(text: str, key: str | None) -> bool:
@@ -122,7 +126,10 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
     # 1. known secret properties
     props = sorted(model.of(SecretProperty), key=lambda p: (p.loc.path, p.loc.line, p.loc.column))
     for prop in props:
+        by_name = prop.property.startswith("Parameters.")  # a nested stack input named like a secret
         for v, loc, text in _witnesses(prop):
+            if by_name and looks_non_secret_value(text):
+                continue
             if v.origin:
                 key = (v.origin, text)
                 if key in reported_origins:
@@ -142,9 +149,9 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
                 key=f"{prop.address}:{prop.property}",
             )
 
-    # 2. Terraform module arguments named like a secret
+    # 2. Terraform module arguments, provider and backend settings named like a secret
     for s in model.of(StringLiteral):
-        if not s.owner.startswith("module.") or not s.path:
+        if not s.owner.startswith(_NAMED_INPUT_OWNERS) or not s.path:
             continue
         name = s.path[-1]
         if not looks_secret_name(name) or s.value in reported_texts:
@@ -157,7 +164,7 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
         yield Issue(
             loc=s.loc,
             message=(
-                f"{s.owner} argument {'.'.join(s.path)} is a hardcoded secret ('{mask(s.value)}'){source}; "
+                f"{s.owner} setting {'.'.join(s.path)} is a hardcoded secret ('{mask(s.value)}'){source}; "
                 "pass a reference to a generated or stored secret instead"
             ),
             resource=s.owner,

@@ -84,6 +84,17 @@ def _inside(loc: Location, text: str, start: int) -> Location:
     return Location(loc.path, loc.line + text.count("\n", 0, start), start - line_start + 1)
 
 
+def _context(owner: str, path: tuple[str, ...]) -> str | None:
+    """The name a literal is stored under: its key, or for a parameter/variable default or an
+    output value, the parameter's/output's own name (``Parameters.AwsSecretKey.Default``)."""
+    if path and path[-1] in ("Default", "default", "Value", "value"):
+        if len(path) >= 2:
+            return path[-2]
+        if owner.startswith("output."):
+            return owner[len("output.") :]
+    return path[-1] if path else None
+
+
 def _scan(text: str, context: str | None, near: bool) -> list[CredentialMatch]:
     return find_aws_credentials(text, context, near) + find_other_credentials(text)
 
@@ -127,7 +138,7 @@ def _collect(model: Model) -> list[Hit]:
         if find_aws_key_ids(s.value, s.path[-1] if s.path else None)
     }
     for s in strings:
-        context = s.path[-1] if s.path else None
+        context = _context(s.owner, s.path)
         near = (s.owner, s.path[:-1], s.loc.path) in groups_with_id
         for cred in _scan(s.value, context, near):
             loc = _inside(s.loc, s.value, cred.start)

@@ -31,7 +31,7 @@ from lpcheck.model.values import Value
 from lpcheck.parsers.nodes import ListNode, MapNode, ScalarNode
 
 CFN_SECRET_PROPERTIES: dict[str, tuple[str, ...]] = {
-    "AWS::RDS::DBInstance": ("MasterUserPassword",),
+    "AWS::RDS::DBInstance": ("MasterUserPassword", "TdeCredentialPassword"),
     "AWS::RDS::DBCluster": ("MasterUserPassword",),
     "AWS::DocDB::DBCluster": ("MasterUserPassword",),
     "AWS::DocDBElastic::Cluster": ("AdminUserPassword",),
@@ -47,6 +47,8 @@ CFN_SECRET_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::DirectoryService::SimpleAD": ("Password",),
     "AWS::DMS::Endpoint": (
         "Password",
+        "KafkaSettings.SaslPassword",
+        "RedisSettings.AuthPassword",
         "MongoDbSettings.Password",
         "OracleSettings.AsmPassword",
         "OracleSettings.SecurityDbEncryption",
@@ -110,6 +112,9 @@ CFN_SECRET_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::ManagedBlockchain::Member": (
         "MemberConfiguration.MemberFrameworkConfiguration.MemberFabricConfiguration.AdminPassword",
     ),
+    "AWS::EC2::VPNConnection": ("VpnTunnelOptionsSpecifications.PreSharedKey",),
+    "AWS::OpsWorks::App": ("AppSource.Password", "SslConfiguration.PrivateKey"),
+    "AWS::OpsWorks::Stack": ("CustomCookbooksSource.Password", "RdsDbInstances.DbPassword"),
     "AWS::AppFlow::ConnectorProfile": (
         "ConnectorProfileConfig.ConnectorProfileCredentials.*.Password",
         "ConnectorProfileConfig.ConnectorProfileCredentials.*.ClientSecret",
@@ -136,7 +141,15 @@ TF_SECRET_PROPERTIES: dict[str, tuple[str, ...]] = {
     "aws_memorydb_user": ("authentication_mode.passwords",),
     "aws_mq_broker": ("user.password",),
     "aws_directory_service_directory": ("password",),
-    "aws_dms_endpoint": ("password", "mongodb_settings.password"),
+    "aws_dms_endpoint": ("password", "kafka_settings.sasl_password", "redis_settings.auth_password"),
+    "aws_vpn_connection": ("tunnel1_preshared_key", "tunnel2_preshared_key"),
+    "aws_dx_private_virtual_interface": ("bgp_auth_key",),
+    "aws_dx_public_virtual_interface": ("bgp_auth_key",),
+    "aws_dx_transit_virtual_interface": ("bgp_auth_key",),
+    "aws_dx_hosted_private_virtual_interface": ("bgp_auth_key",),
+    "aws_dx_hosted_public_virtual_interface": ("bgp_auth_key",),
+    "aws_dx_hosted_transit_virtual_interface": ("bgp_auth_key",),
+    "aws_opsworks_application": ("app_source.password", "ssl_configuration.private_key"),
     "aws_opensearch_domain": ("advanced_security_options.master_user_options.master_user_password",),
     "aws_elasticsearch_domain": ("advanced_security_options.master_user_options.master_user_password",),
     "aws_codebuild_source_credential": ("token",),
@@ -272,6 +285,35 @@ def add_secret_properties(view: ResourceView, ctx: AdaptContext, paths: tuple[st
                         value=value,
                     )
                 )
+
+
+# Inputs of a nested stack or serverless application are free-form: those whose *name* says they
+# are a secret are treated as secret properties ("Parameters.<name>"; LP202 then also skips values
+# shaped like a pointer, e.g. an ARN). This is the CloudFormation counterpart of a Terraform module
+# argument named ``password``.
+NESTED_STACK_TYPES = ("AWS::CloudFormation::Stack", "AWS::Serverless::Application")
+
+
+@cfn(*NESTED_STACK_TYPES)
+def cfn_nested_parameters(view: ResourceView, ctx: AdaptContext) -> None:
+    from lpcheck.secrets import looks_secret_name
+
+    params = view.node("Parameters")
+    for m, cond in descend(params, ""):
+        for name, child in m.items.items():
+            if not looks_secret_name(name):
+                continue
+            ctx.model.add(
+                SecretProperty(
+                    address=view.address,
+                    type=view.type,
+                    loc=view.loc,
+                    names=view.names,
+                    condition=view.condition,
+                    property=f"Parameters.{name}",
+                    value=conditioned(child, m.key_locs.get(name, m.loc), cond),
+                )
+            )
 
 
 def _cfn(view: ResourceView, ctx: AdaptContext) -> None:
