@@ -211,9 +211,18 @@ def tf_db_instance(view: ResourceView, ctx: AdaptContext) -> None:
     )
 
 
+def _indexed_ref(value: Value, ctx: AdaptContext) -> Value:
+    """A plan names a counted cluster ``aws_rds_cluster.x[0]`` while references say
+    ``aws_rds_cluster.x``: follow the reference when exactly one instance of it exists."""
+    if value.options or not value.ref or value.ref in ctx.resources:
+        return value
+    matches = [a for a in ctx.resources if a.startswith(value.ref + "[")]
+    return replace(value, ref=matches[0]) if len(matches) == 1 else value
+
+
 def _member(view: ResourceView, ctx: AdaptContext, path: str, engine: Value) -> None:
     """A cluster member instance: its availability and encryption belong to the cluster."""
-    cluster = lower_literal(setting(view, path))
+    cluster = _indexed_ref(lower_literal(setting(view, path)), ctx)
     if cluster.is_absent:  # a member by its type even when the identifier is missing or null
         cluster = Value.unknown(view.loc, reason=f"{path} not set")
     ctx.model.add(
