@@ -5,6 +5,10 @@ provisioned clusters. Not reported: cluster members (they take the cluster's set
 on the cluster), read replicas (they inherit the source's encryption), Aurora Serverless v1
 clusters (always encrypted), and, through the adapters, resources restored from a snapshot or a
 point in time or named with a KMS key (their encryption is inherited or intended: unknown).
+
+Redshift: an absent ``Encrypted`` is still reported, as the catalog asks ("off or absent"), but
+worded as undeclared: Amazon Redshift encrypts new provisioned clusters by default since January
+2025, while clusters created earlier (and restored from their snapshots) are not.
 """
 
 from __future__ import annotations
@@ -26,53 +30,37 @@ _FAMILY = {
 }
 
 
-def _issue(resource: Resource, value: Value, what: str, cfn: str, tf: str, default: str) -> Issue | None:
+def _issue(resource: Resource, value: Value, what: str, names: tuple[str, str], default: str) -> Issue | None:
     witness = insecure_flag(value)
     if witness is None:
         return None
-    setting = describe_setting(witness, resource, cfn, tf, default)
+    setting = describe_setting(witness, resource, names[0], names[1], default)
+    verb = "stores data unencrypted"
+    if isinstance(resource, RedshiftCluster) and witness.is_absent:
+        verb = "does not declare storage encryption"
     return Issue(
         loc=witness.at(resource.loc),
-        message=f"{what} {resource.address} stores data unencrypted: {setting}",
+        message=f"{what} {resource.address} {verb}: {setting}",
         resource=resource.address,
         key=f"{resource.address}:storage_encrypted",
     )
+
+
+_STORAGE = ("StorageEncrypted", "storage_encrypted")
+_REDSHIFT = ("Encrypted", "encrypted")
 
 
 @rule("LP302")
 def database_unencrypted(model: Model) -> Iterable[Issue]:
     found: list[Issue | None] = []
     for db in model.of(DBInstance):
-        if is_member(db) or is_replica(db):
-            continue
-        found.append(
-            _issue(
-                db,
-                db.storage_encrypted,
-                "RDS DB instance",
-                "StorageEncrypted",
-                "storage_encrypted",
-                "defaults to false",
-            )
-        )
+        if not (is_member(db) or is_replica(db)):
+            found.append(_issue(db, db.storage_encrypted, "RDS DB instance", _STORAGE, "defaults to false"))
     for cluster in model.of(DBCluster):
-        if cluster.serverless:
-            continue
-        what = _FAMILY.get(cluster.family, "DB cluster")
-        found.append(
-            _issue(
-                cluster,
-                cluster.storage_encrypted,
-                what,
-                "StorageEncrypted",
-                "storage_encrypted",
-                "defaults to false",
-            )
-        )
+        if not cluster.serverless:
+            what = _FAMILY.get(cluster.family, "DB cluster")
+            found.append(_issue(cluster, cluster.storage_encrypted, what, _STORAGE, "defaults to false"))
     for rs in model.of(RedshiftCluster):
-        found.append(
-            _issue(
-                rs, rs.encrypted, "Redshift cluster", "Encrypted", "encrypted", "encryption is left to the service default"
-            )
-        )
+        default = "unencrypted by default for clusters created before 2025"
+        found.append(_issue(rs, rs.encrypted, "Redshift cluster", _REDSHIFT, default))
     yield from (issue for issue in found if issue is not None)

@@ -28,8 +28,12 @@ from lpcheck.model.values import Value
 KIND = "ElastiCache replication group"
 
 
-def _cluster_mode(view: ResourceView, groups: str, config: str, mode: str) -> bool:
-    """Whether the group is cluster-mode enabled (several shards)."""
+def _cluster_mode(view: ResourceView, groups: str, config: str, mode: str, params: str) -> bool:
+    """Whether the group is cluster-mode enabled (several shards, or a ``*.cluster.on`` parameter
+    group such as ``default.redis7.cluster.on``)."""
+    group = text(setting(view, params))
+    if group is not None and group.endswith(".cluster.on"):
+        return True
     n = setting(view, groups).as_int()
     if n is not None and n > 1:
         return True
@@ -70,7 +74,9 @@ def _add(view: ResourceView, ctx: AdaptContext, failover: Value, multi_az: Value
 @cfn("AWS::ElastiCache::ReplicationGroup")
 def cfn_replication_group(view: ResourceView, ctx: AdaptContext) -> None:
     failover = setting(view, "AutomaticFailoverEnabled")
-    if failover.is_absent and _cluster_mode(view, "NumNodeGroups", "NodeGroupConfiguration", "ClusterMode"):
+    if failover.is_absent and _cluster_mode(
+        view, "NumNodeGroups", "NodeGroupConfiguration", "ClusterMode", "CacheParameterGroupName"
+    ):
         failover = Value.unknown(view.loc, reason="cluster mode enabled requires automatic failover")
     encrypted = _at_rest(view, "AtRestEncryptionEnabled", "Engine", "KmsKeyId", "PrimaryClusterId")
     _add(view, ctx, failover, setting(view, "MultiAZEnabled"), encrypted)
@@ -80,7 +86,7 @@ def cfn_replication_group(view: ResourceView, ctx: AdaptContext) -> None:
 def tf_replication_group(view: ResourceView, ctx: AdaptContext) -> None:
     failover = setting(view, "automatic_failover_enabled")
     if failover.is_absent and (
-        _cluster_mode(view, "num_node_groups", "node_groups", "cluster_mode")
+        _cluster_mode(view, "num_node_groups", "node_groups", "cluster_mode", "parameter_group_name")
         or (setting(view, "cluster_mode.num_node_groups").as_int() or 0) > 1
     ):
         failover = Value.unknown(view.loc, reason="cluster mode enabled requires automatic failover")
