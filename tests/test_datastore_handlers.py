@@ -369,6 +369,10 @@ def test_lp402_elasticache() -> None:
         {"num_node_groups": 3},
     )
     u.add(
+        "aws_elasticache_replication_group.cluster_on",
+        {"parameter_group_name": "default.redis7.cluster.on"},
+    )
+    u.add(
         "aws_elasticache_replication_group.unknown",
         {"automatic_failover_enabled": Ref()},
     )
