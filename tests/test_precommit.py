@@ -66,7 +66,7 @@ def test_staged_bad_file_fails_and_names_the_rule(tmp_path: Path, hook_env: dict
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     assert "LP102" in out, out
-    assert "policies/admin.json:4:" in out, out
+    assert "policies/admin.json:3:17" in out, out
 
 
 def test_staged_clean_file_passes(tmp_path: Path, hook_env: dict[str, str]) -> None:
