@@ -33,6 +33,7 @@ from lpcheck.parsers.hcl import (
 from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode
 
 MAX_ITEMS = 1000  # for-expressions and dynamic blocks over larger collections stay unknown
+MAX_WORK = 50_000  # iterations per module: nested loops over large collections stay unknown
 MAX_FILE = 2 * 1024 * 1024
 _MARKER = "__lpcheck_unknown_{}__"
 
@@ -357,9 +358,15 @@ class Evaluator:
         self.base_dir = base_dir
         self.display = display or (lambda p: str(p))
         self.internal_errors: list[str] = []  # our own bugs, for tests; users get unknowns
+        self.budget = MAX_WORK  # iterations left for for-expressions, template loops, dynamic blocks
         self._files: dict[Path, str | None] = {}
 
     # -- entry points ---------------------------------------------------------------------------
+    def spend(self, count: int) -> bool:
+        """Take ``count`` iterations from the budget; False when it is exhausted."""
+        self.budget -= count
+        return self.budget >= 0
+
     def eval(self, expr: Any, scope: Scope = EMPTY) -> Node:
         try:
             if isinstance(expr, HExpr):
@@ -635,6 +642,8 @@ class Evaluator:
         pairs = iterate(collection)
         if pairs is None:
             return unknown(loc, "for expression over an unknown collection", ref=first_ref(collection))
+        if not self.spend(len(pairs)):
+            return unknown(loc, "for expression: too much work")
         out_list: list[Node] = []
         out_map = MapNode(loc=loc)
         for key, value in pairs:
@@ -770,7 +779,7 @@ class Evaluator:
                 _, part, body = item
                 coll = self.eval(part.expr, scope) if part.expr is not None else None
                 pairs = iterate(coll) if coll is not None else None
-                if pairs is None or not part.names:
+                if pairs is None or not part.names or not self.spend(len(pairs)):
                     out.append(_Hole(unknown(loc, "template for over an unknown collection")))
                     continue
                 for key, value in pairs:

@@ -160,19 +160,24 @@ class TerraformModule:
         self.dynamic_unknown: dict[str, set[str]] = {}
         self._current: str | None = None
         tfvars_files: list[tuple[Path, str]] = []
+        overrides: list[tuple[Path, str]] = []
         for path in files:
             kind = _kind(path.name)
             if kind is None:
                 continue
             if kind in ("tfvars", "tfvars.json"):
                 tfvars_files.append((path, kind))
+            elif kind in ("tf", "tf.json") and _is_override(path.name):
+                overrides.append((path, kind))
             else:
                 self._load(path, kind)
+        for path, kind in sorted(overrides, key=lambda pk: pk[0].name):
+            self._load(path, kind, override=True)
         for path, kind in sorted(tfvars_files, key=lambda pk: _tfvars_rank(pk[0].name)):
             self._load(path, kind)
 
     # -- loading --------------------------------------------------------------------------------
-    def _load(self, path: Path, kind: str) -> None:
+    def _load(self, path: Path, kind: str, override: bool = False) -> None:
         shown = self.display(path)
         try:
             text = read_text(path, shown)
@@ -211,27 +216,45 @@ class TerraformModule:
 
             body = read_json_config(root)
         assert body is not None
-        self._declare(body)
+        self._declare(body, override)
 
-    def _declare(self, body: Body) -> None:
+    def _declare(self, body: Body, override: bool = False) -> None:
+        """Record the blocks of one file; an override file (``override.tf``, ``*_override.tf``)
+        merges into the blocks it names, as Terraform does."""
         for block in body.blocks:
             kind, labels = block.type, block.labels
             if kind in ("resource", "data") and len(labels) >= 2:
                 decl = Decl(
                     "managed" if kind == "resource" else "data", labels[0], labels[1], block.loc, block.body
                 )
-                self.decls.setdefault(decl.address, decl)
+                existing = self.decls.get(decl.address)
+                if existing is None:
+                    self.decls[decl.address] = decl
+                elif override:
+                    _merge_body(existing.body, block.body)
             elif kind == "variable" and labels:
-                self.variables.setdefault(labels[0], Variable(labels[0], block.loc, block.body))
+                variable = self.variables.get(labels[0])
+                if variable is None:
+                    self.variables[labels[0]] = Variable(labels[0], block.loc, block.body)
+                elif override:
+                    _merge_body(variable.body, block.body)
             elif kind == "locals":
                 for name, attr in block.body.attrs.items():
-                    self.locals.setdefault(name, attr)
-            elif kind == "provider" and labels:
-                self.providers.append(block)
-            elif kind == "module" and labels:
-                self.modules.append(block)
-            elif kind == "output" and labels:
-                self.outputs.append(block)
+                    if override or name not in self.locals:
+                        self.locals[name] = attr
+            elif kind in ("provider", "module", "output") and labels:
+                found = (
+                    self.providers
+                    if kind == "provider"
+                    else self.modules
+                    if kind == "module"
+                    else self.outputs
+                )
+                same = next((b for b in found if b.labels[:1] == labels[:1]), None) if override else None
+                if same is not None:
+                    _merge_body(same.body, block.body)
+                else:
+                    found.append(block)
             elif kind == "terraform":
                 self.terraform.append(block)
 
@@ -453,6 +476,8 @@ class TerraformModule:
         if isinstance(collection, ScalarNode) and collection.value is None:
             return []
         pairs = iterate(collection) if collection is not None else None
+        if pairs is not None and not self.ev.spend(len(pairs)):
+            pairs = None
         if pairs is None:
             if self._current is not None:
                 self.dynamic_unknown.setdefault(self._current, set()).add(path)
@@ -609,6 +634,27 @@ class TerraformModule:
 
     def _problem(self, what: str, exc: Exception) -> None:
         self.result.problems.append(RuntimeError(f"internal error {what}: {type(exc).__name__}: {exc}"))
+
+
+def _is_override(name: str) -> bool:
+    low = name.lower()
+    for suffix in (".tf.json", ".tf"):
+        if low.endswith(suffix):
+            stem = low[: -len(suffix)]
+            return stem == "override" or stem.endswith("_override")
+    return False
+
+
+def _merge_body(base: Body, override: Body) -> None:
+    """Override attributes replace the original ones; a nested block type in the override
+    replaces every block of that type."""
+    base.attrs.update(override.attrs)
+    replaced = {b.labels[0] if b.type == "dynamic" and b.labels else b.type for b in override.blocks}
+    base.blocks[:] = [
+        b
+        for b in base.blocks
+        if (b.labels[0] if b.type == "dynamic" and b.labels else b.type) not in replaced
+    ] + override.blocks
 
 
 def _written_at(name: str) -> Callable[[Node], str]:
