@@ -13,7 +13,7 @@ from __future__ import annotations
 from itertools import product
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import and_labels, relocate, under
+from lpcheck.adapters.handlers.ec2 import and_labels, relocate, settled, under
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.location import Location
@@ -109,6 +109,7 @@ def cfn_group(view: ResourceView, ctx: AdaptContext) -> None:
 
 @tf("aws_autoscaling_group")
 def tf_group(view: ResourceView, ctx: AdaptContext) -> None:
+    view = settled(view, ctx)
     if view.count == 0:
         return
     zones = place_list(view, "availability_zones")

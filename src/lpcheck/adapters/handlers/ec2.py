@@ -27,7 +27,7 @@ from lpcheck.adapters.view import ResourceView, walk
 from lpcheck.location import Location
 from lpcheck.model.resources import BlockStorage
 from lpcheck.model.values import Value
-from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode
+from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode
 
 
 def and_labels(a: str | None, b: str | None) -> str | None:
@@ -67,6 +67,35 @@ def located(view: ResourceView, path: str) -> Value:
     if node is None or (isinstance(node, ScalarNode) and node.value is None):
         return Value.absent(view.loc)
     return relocate(view.value(path), view.key_loc(path), view.loc)
+
+
+def _settle(node: Node | None) -> Node | None:
+    """A plan body without its after-apply values that reference nothing (see ``settled``)."""
+    if isinstance(node, MapNode):
+        out = MapNode(loc=node.loc, origin=node.origin)
+        for key, child in node.items.items():
+            if isinstance(child, UnknownNode) and not child.ref:
+                continue
+            out.items[key] = _settle(child)  # type: ignore[assignment]
+            out.key_locs[key] = node.key_loc(key)
+        return out
+    if isinstance(node, ListNode):
+        items = [_settle(i) for i in node.items]
+        return ListNode(loc=node.loc, origin=node.origin, items=[i for i in items if i is not None])
+    return node
+
+
+def settled(view: ResourceView, ctx: AdaptContext) -> ResourceView:
+    """In a plan, an attribute Terraform knows only after apply and whose configuration references
+    nothing was not configured: the provider computes it, i.e. AWS's default applies. Such values
+    are dropped (absent), so a plan reads like its configuration. Elsewhere the view is unchanged."""
+    if ctx.format != "terraform-plan" or view.body is None:
+        return view
+    body = _settle(view.body)
+    assert isinstance(body, MapNode)
+    return ResourceView(
+        view.address, view.type, view.loc, body, view.names, view.condition, view.count, view.extra
+    )
 
 
 def item_view(view: ResourceView, node: MapNode, loc: Location | None = None) -> ResourceView:
@@ -202,6 +231,7 @@ def cfn_spot_fleet(view: ResourceView, ctx: AdaptContext) -> None:
 def tf_volume(view: ResourceView, ctx: AdaptContext) -> None:
     if view.count == 0:
         return
+    view = settled(view, ctx)
     enc = _encryption(view, enc="encrypted", snap="snapshot_id", kms="kms_key_id")
     _add(ctx, view, kind="volume", loc_node=None, device="", enc=enc)
 
@@ -226,12 +256,14 @@ def _tf_instance_devices(
 @tf("aws_instance", "aws_spot_instance_request")
 def tf_instance(view: ResourceView, ctx: AdaptContext) -> None:
     if view.count != 0:
+        view = settled(view, ctx)
         _tf_instance_devices(view, ctx, view.body, "block device")
 
 
 @tf("aws_launch_configuration")
 def tf_launch_configuration(view: ResourceView, ctx: AdaptContext) -> None:
     if view.count != 0:
+        view = settled(view, ctx)
         _tf_instance_devices(view, ctx, view.body, "launch configuration")
 
 
@@ -239,6 +271,7 @@ def tf_launch_configuration(view: ResourceView, ctx: AdaptContext) -> None:
 def tf_spot_fleet(view: ResourceView, ctx: AdaptContext) -> None:
     if view.count == 0:
         return
+    view = settled(view, ctx)
     for spec, label in map_items(view.node("launch_specification")):
         _tf_instance_devices(view, ctx, spec, "block device", label)
 
@@ -249,6 +282,7 @@ def tf_launch_template(view: ResourceView, ctx: AdaptContext) -> None:
     ``encrypted`` is a string there ("true"/"false"), which ``Value.as_bool`` reads."""
     if view.count == 0:
         return
+    view = settled(view, ctx)
     for item, label in map_items(view.node("block_device_mappings")):
         if _set(item.get("no_device")) or _set(item.get("virtual_name")):
             continue

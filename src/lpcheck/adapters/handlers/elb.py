@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
 from lpcheck.adapters.handlers.autoscaling import add_group, place_list
+from lpcheck.adapters.handlers.ec2 import settled
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.values import Value
@@ -50,6 +51,7 @@ def cfn_classic(view: ResourceView, ctx: AdaptContext) -> None:
 
 @tf("aws_lb", "aws_alb")
 def tf_lb(view: ResourceView, ctx: AdaptContext) -> None:
+    view = settled(view, ctx)
     if view.count == 0:
         return
     subnets = _subnets(view, "subnets", "subnet_mapping", "subnet_id")
@@ -58,6 +60,7 @@ def tf_lb(view: ResourceView, ctx: AdaptContext) -> None:
 
 @tf("aws_elb")
 def tf_classic(view: ResourceView, ctx: AdaptContext) -> None:
+    view = settled(view, ctx)
     if view.count == 0:
         return
     zones = place_list(view, "availability_zones")

@@ -12,7 +12,7 @@ apart by ``key_spec``/``key_usage``, which the rule reads. Replica keys
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import located
+from lpcheck.adapters.handlers.ec2 import located, settled
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import KmsKey
@@ -57,6 +57,7 @@ def cfn_key(view: ResourceView, ctx: AdaptContext) -> None:
 
 @tf("aws_kms_key")
 def tf_key(view: ResourceView, ctx: AdaptContext) -> None:
+    view = settled(view, ctx)
     if view.count == 0:
         return
     external = not (_unset(view.value("custom_key_store_id")) and _unset(view.value("xks_key_id")))

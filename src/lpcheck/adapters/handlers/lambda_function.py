@@ -4,7 +4,7 @@ value inherited from ``Globals`` arrives here located at the ``Globals`` line)."
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import located
+from lpcheck.adapters.handlers.ec2 import located, settled
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import Function
@@ -35,5 +35,6 @@ def cfn_function(view: ResourceView, ctx: AdaptContext) -> None:
 
 @tf("aws_lambda_function")
 def tf_function(view: ResourceView, ctx: AdaptContext) -> None:
+    view = settled(view, ctx)
     if view.count != 0:
         _function(view, ctx, "function_name", "memory_size", "timeout")

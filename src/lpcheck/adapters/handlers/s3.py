@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import located
+from lpcheck.adapters.handlers.ec2 import located, settled
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import Bucket
@@ -137,13 +137,9 @@ def tf_bucket(view: ResourceView, ctx: AdaptContext) -> None:
     if view.count == 0:
         return
     names = _names(view, view.value("bucket"))
-    inline_node = view.node("server_side_encryption_configuration")
+    view = settled(view, ctx)  # in a plan the inline block is computed (provider v4+) unless set
     if _has_dynamic(view.body, "server_side_encryption_configuration"):
         sse, kms = Value.unknown(view.loc, reason="dynamic encryption block"), Value.unknown(view.loc)
-    elif ctx.format == "terraform-plan" and isinstance(inline_node, UnknownNode) and not inline_node.ref:
-        # In a plan the inline block is a computed attribute (provider v4+): unknown before apply
-        # means "whatever AWS applies", i.e. its default, unless a separate resource sets it.
-        sse, kms = Value.absent(view.loc), Value.absent(view.loc)
     else:
         sse = located(view, f"{_TF_INLINE}.sse_algorithm")
         kms = located(view, f"{_TF_INLINE}.kms_master_key_id")
@@ -152,7 +148,7 @@ def tf_bucket(view: ResourceView, ctx: AdaptContext) -> None:
     for other in ctx.resources.values():
         if other.type != _SSE_CONFIG or other.body is None:
             continue
-        verdict = _targets(other.value("bucket"), view.address, names)
+        verdict = _targets(other.value("bucket"), ref_address(view.address) or view.address, names)
         if verdict == "yes":
             sse, kms = _config_sse(other)
             maybe = []

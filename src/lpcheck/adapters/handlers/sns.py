@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import located
+from lpcheck.adapters.handlers.ec2 import located, settled
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import Topic
@@ -33,5 +33,6 @@ def cfn_topic(view: ResourceView, ctx: AdaptContext) -> None:
 
 @tf("aws_sns_topic")
 def tf_topic(view: ResourceView, ctx: AdaptContext) -> None:
+    view = settled(view, ctx)
     if view.count != 0:
         _topic(view, ctx, "name", "kms_master_key_id")

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import located, relocate
+from lpcheck.adapters.handlers.ec2 import located, relocate, settled
 from lpcheck.adapters.handlers.s3 import ref_address
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView, value_of
@@ -158,7 +158,7 @@ def _is_dead_letter(
     if _allows_redrive(allow):
         return True
     refs, texts = _dead_letter_links(ctx)
-    return view.address in refs or any(_names_match(t, names) for t in texts)
+    return (ref_address(view.address) or view.address) in refs or any(_names_match(t, names) for t in texts)
 
 
 def _targets(url: Value, address: str, names: tuple[str, ...]) -> str:
@@ -191,7 +191,8 @@ def _queue(view: ResourceView, ctx: AdaptContext, keys: dict[str, str]) -> None:
         for other in ctx.resources.values():
             if other.type != _REDRIVE_POLICY_RESOURCE:
                 continue
-            verdict = _targets(other.value("queue_url"), view.address, tuple(names))
+            address = ref_address(view.address) or view.address
+            verdict = _targets(other.value("queue_url"), address, tuple(names))
             if verdict == "yes":
                 redrive, target = _redrive(other.node("redrive_policy"), other)
                 if redrive.is_absent:
@@ -244,5 +245,6 @@ def cfn_queue(view: ResourceView, ctx: AdaptContext) -> None:
 
 @tf("aws_sqs_queue")
 def tf_queue(view: ResourceView, ctx: AdaptContext) -> None:
+    view = settled(view, ctx)
     if view.count != 0:
         _queue(view, ctx, _TF_KEYS)
