@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -224,8 +225,17 @@ def _direct_parser() -> Any:
     if post_spec is None or post_spec.loader is None:
         raise ImportError("python-hcl2 has no post-lexer")
     postlexer = importlib.util.module_from_spec(post_spec)
-    post_spec.loader.exec_module(postlexer)
-    from lark import Lark
+    hidden = "regex" not in sys.modules
+    if hidden:
+        # Lark imports the third-party ``regex`` module if present, only to compile grammars
+        # with Unicode categories; a cached grammar never needs it, and it costs ~10 ms.
+        sys.modules["regex"] = None  # type: ignore[assignment]
+    try:
+        post_spec.loader.exec_module(postlexer)
+        from lark import Lark
+    finally:
+        if hidden and sys.modules.get("regex", 0) is None:
+            del sys.modules["regex"]
 
     cache = base / ".lark_cache.bin"
     cache_arg: str | bool = str(cache)
