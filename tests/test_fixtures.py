@@ -20,7 +20,10 @@ import pytest
 from conftest import FIXTURES
 from lpcheck.engine import scan
 
-_EXPECT = re.compile(r"^(?:(?P<path>[^:#\s][^:#]*?):)?(?P<line>\d+)(?::(?P<col>\d+))?\s*(?:#\s*(?P<text>.*))?$")
+# A path holds at least one non-digit, so "12:5" is line 12, column 5, and "main.tf:12" a path and line.
+_EXPECT = re.compile(
+    r"^(?:(?P<path>[^:#\s]*[^\d:#\s][^:#\s]*):)?(?P<line>\d+)(?::(?P<col>\d+))?\s*(?:#\s*(?P<text>.*))?$"
+)
 
 
 @dataclass(frozen=True)
