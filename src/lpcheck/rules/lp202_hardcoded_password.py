@@ -113,6 +113,12 @@ def _witnesses(prop: SecretProperty) -> Iterator[tuple[Value, Location, str]]:
         yield v, v.at(prop.loc), text
 
 
+def _key(seen: dict[str, int], base: str) -> str:
+    """A stable fingerprint per finding: the second MQ user of a broker gets ``...#2``."""
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}#{seen[base]}"
+
+
 def _param_kind(p: TemplateParameter) -> str:
     return "variable" if p.address.startswith("var.") or "variable" in p.type.lower() else "parameter"
 
@@ -122,6 +128,7 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
     reported_origins: set[tuple[str, str]] = set()
     reported_texts: set[str] = set()
     flowed: set[str] = set()  # literals reported at a place of use, with their source
+    seen_keys: dict[str, int] = {}
 
     # 1. known secret properties
     props = sorted(model.of(SecretProperty), key=lambda p: (p.loc.path, p.loc.line, p.loc.column))
@@ -146,7 +153,7 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
                     "a NoEcho parameter without default, or a generated secret"
                 ),
                 resource=prop.address,
-                key=f"{prop.address}:{prop.property}",
+                key=_key(seen_keys, f"{prop.address}:{prop.property}"),
             )
 
     # 2. Terraform module arguments, provider and backend settings named like a secret
