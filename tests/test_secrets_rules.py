@@ -319,3 +319,14 @@ def test_lp202_nested_stack_parameter_and_provider_setting() -> None:
         string("eu-west-1", 13, ("region",), "provider.aws"),
     )
     assert lines(list(hardcoded_password(model))) == [7, 12]
+
+
+def test_lp202_parameter_default_used_by_an_environment_variable_is_lp203s() -> None:
+    origin = "default of parameter ApiToken (t.yaml:4)"
+    model = model_of(
+        param("ApiToken", lit("tok3n-9f8e7d6c", 4, 14)),
+        env("API_TOKEN", lit("tok3n-9f8e7d6c", 20, 18, origin)),
+    )
+    assert list(hardcoded_password(model)) == []
+    (issue,) = list(secret_in_environment(model))
+    assert issue.loc == at(20, 18) and "ApiToken" in issue.message

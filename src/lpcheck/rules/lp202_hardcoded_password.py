@@ -17,8 +17,8 @@ Three sources, one finding per cause:
    properties). Skipped when the same literal already reached a secret property inside the module.
 3. A parameter/variable whose name looks like a secret (``DbPassword``, ``ApiToken``; not
    ``SecretName``/``PasswordLength``) with a literal default that is not hidden (``NoEcho`` /
-   ``sensitive``) and that was not already reported where it is used by (1) or (2): reported at
-   the default.
+   ``sensitive``) and that was not already reported where it is used by (1), (2) or LP203 (an
+   environment variable): reported at the default.
 
 Values that are not reported: empty strings, dynamic references and unresolved interpolations,
 placeholders (``<password>``, ``REPLACE_ME``, ``xxxx``, ``ENTER YOUR ... HERE``, a value equal to
@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from lpcheck.findings import Issue
 from lpcheck.location import Location
 from lpcheck.model.container import Model
-from lpcheck.model.resources import SecretProperty, StringLiteral, TemplateParameter
+from lpcheck.model.resources import EnvironmentVariable, SecretProperty, StringLiteral, TemplateParameter
 from lpcheck.model.values import Value
 from lpcheck.parsers.nodes import ListNode, MapNode, ScalarNode
 from lpcheck.rules.base import rule
@@ -49,6 +49,7 @@ from lpcheck.secrets import (
     looks_secret_name,
     mask,
 )
+from lpcheck.secrets.classify import env_secret
 
 _SECRET_DOCUMENTS = ("secretstring", "secret_string", "secret_string_wo")
 # StringLiteral owners whose keys are free-form inputs: a key named like a secret holds one.
@@ -177,6 +178,12 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
             resource=s.owner,
             key=f"{s.owner}:{'.'.join(s.path)}",
         )
+
+    # a default that reached an environment variable is LP203's, reported where it is used
+    for var in model.of(EnvironmentVariable):
+        for v in var.value.variants():
+            if v.origin and v.is_literal and isinstance(v.raw, str) and env_secret(var.name, v.raw):
+                flowed.add(v.raw)
 
     # 3. secret-looking parameters and variables with a literal default
     for p in model.of(TemplateParameter):

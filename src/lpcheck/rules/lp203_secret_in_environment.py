@@ -29,37 +29,11 @@ from lpcheck.location import Location
 from lpcheck.model.container import Model
 from lpcheck.model.resources import EnvironmentVariable
 from lpcheck.rules.base import rule
-from lpcheck.secrets import (
-    find_aws_credentials,
-    find_other_credentials,
-    is_placeholder,
-    looks_non_secret_value,
-    looks_secret_name,
-    mask,
-    url_credentials,
-)
+from lpcheck.secrets import mask
+from lpcheck.secrets.classify import env_secret
 from lpcheck.secrets.scan import credential_hits, secret_property_locs
 
 _ADVICE = "reference a Secrets Manager secret or SSM SecureString parameter and read it at run time"
-
-
-def _env_reason(var: EnvironmentVariable, text: str) -> tuple[str, str] | None:
-    """(what the value is, the secret text) when ``text`` in ``var`` is reported; None otherwise."""
-    if find_aws_credentials(text, var.name):
-        return None  # LP201
-    other = find_other_credentials(text)
-    if other:
-        return other[0].kind, other[0].text
-    if (
-        looks_secret_name(var.name)
-        and not is_placeholder(text, var.name)
-        and not looks_non_secret_value(text)
-    ):
-        return "a literal secret", text
-    password = url_credentials(text)
-    if password:
-        return "a URL with an embedded password", password
-    return None
 
 
 @rule("LP203")
@@ -72,7 +46,7 @@ def secret_in_environment(model: Model) -> Iterable[Issue]:
             text = v.as_str() if v.is_literal and isinstance(v.raw, str) else None
             if not text:
                 continue
-            found = _env_reason(var, text)
+            found = env_secret(var.name, text)
             if found is None:
                 continue
             what, secret = found
