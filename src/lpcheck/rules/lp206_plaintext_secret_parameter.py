@@ -10,6 +10,9 @@ A parameter is reported, at its ``Type``, when its type is literally ``String`` 
   boolean); or
 - its value matches a credential format (AWS key, GitHub/Slack/Stripe token, private key...).
 
+When the name is computed (``!Sub /${Env}/db/password`` without a default, ``"/${var.env}/token"``)
+the resource's own name stands in for it (``DbPassword``, ``aws_ssm_parameter.api_token``).
+
 ``SecureString`` is fine; an unknown or absent type is not reported (both formats require it).
 A placeholder value does not clear a secret-looking name: the parameter is where the real secret
 will be put, in plain text.
@@ -17,6 +20,7 @@ will be put, in plain text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from lpcheck.findings import Issue
@@ -41,12 +45,22 @@ def _reason(param: SSMParameter) -> str | None:
             if creds:
                 return f"its value is {_article(creds[0].kind)}"
     names = [v.as_str() for v in param.name.variants() if v.as_str()]
-    if any(looks_secret_name(n) for n in names):
+    if not names and param.name.find(lambda v: not v.is_literal):
+        # the name is computed ("/${Env}/db/password"): the resource's own name tells
+        names = [_resource_name(param.address)]
+    if any(n and looks_secret_name(n) for n in names):
         values = [v for v in param.value.variants() if v.is_literal and v.as_str()]
         if values and all(looks_non_secret_value(v.as_str() or "") for v in values):
             return None
         return "its name says it holds a secret"
     return None
+
+
+def _resource_name(address: str) -> str:
+    """``aws_ssm_parameter.db_password`` -> ``db_password``; ``DbPasswordParameter`` ->
+    ``DbPassword`` (a trailing Param/Parameter/SSM names the resource type, not its content)."""
+    local = address.rsplit(".", 1)[-1]
+    return re.sub(r"(?i)[_-]?(ssm)?[_-]?(param|parameter)?$", "", local) or local
 
 
 def _article(kind: str) -> str:
