@@ -773,3 +773,42 @@ def test_lp104_wildcards_count_when_mostly_scopable() -> None:
     assert run("LP104", model_of((policy([allow("ec2:Describe*")]), IDENTITY))) == []
     issues = run("LP104", model_of((policy([allow(["ec2:Describe*", "s3:Get*"])]), IDENTITY)))
     assert len(issues) == 1 and "s3:Get*" in issues[0].message and "ec2:Describe*" not in issues[0].message
+
+
+def test_lp107_unresolved_condition_values_still_restrict() -> None:
+    def node(value: object, line: int) -> ScalarNode | UnknownNode:
+        if value is None:
+            return UnknownNode(loc=Location("t.tf", line), ref="aws_vpc_endpoint.api", reason="computed")
+        return ScalarNode(loc=Location("t.tf", line), value=value)
+
+    def statement(effect: str, line: int, condition: MapNode | None) -> MapNode:
+        items = {
+            "Effect": node(effect, line),
+            "Principal": node("*", line),
+            "Action": node("execute-api:Invoke", line),
+            "Resource": UnknownNode(
+                loc=Location("t.tf", line), ref="aws_api_gateway_rest_api.api", reason="parts"
+            ),
+        }
+        if condition is not None:
+            items["Condition"] = condition
+        return MapNode(loc=Location("t.tf", line), items=items)
+
+    vpce = MapNode(
+        loc=Location("t.tf", 9),
+        items={"StringNotEquals": MapNode(loc=Location("t.tf", 9), items={"aws:SourceVpce": node(None, 9)})},
+    )
+    allow_only = [statement("Allow", 2, None)]
+    with_deny = [*allow_only, statement("Deny", 5, vpce)]
+    for statements, expected in ((allow_only, 1), (with_deny, 0)):
+        doc = build_policy(
+            MapNode(
+                loc=Location("t.tf", 1),
+                items={"Statement": ListNode(loc=Location("t.tf", 1), items=statements)},
+            ),
+            RESOURCE,
+            "api",
+        )
+        model = Model()
+        model.add(doc)
+        assert len(run("LP107", model)) == expected
