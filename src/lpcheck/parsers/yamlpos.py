@@ -69,6 +69,16 @@ def _failure(exc: BaseException, path: str) -> ParseFailure:
 _loader_class: Any = None
 
 
+class _Mark:
+    """A 0-based line/column pair, like PyYAML's marks (only what ``_loc`` reads)."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+
 def _loader(decoder: Any) -> Any:
     """cfn-lint's loader, except that a duplicate key is accepted (the last one wins).
 
@@ -94,7 +104,22 @@ def _loader(decoder: Any) -> Any:
                     mapping[key] = value
                 return node_mod.dict_node(mapping, node.start_mark, node.end_mark)
 
+            def construct_yaml_str(self, node: Any) -> Any:
+                obj = super().construct_yaml_str(node)
+                if getattr(node, "style", None) in ("|", ">"):
+                    # A block scalar's mark is its "|" indicator; its text starts on the next
+                    # non-blank line, which is where positions inside it (a JSON policy) count from.
+                    lines = self.lpc_lines
+                    line = node.start_mark.line + 1
+                    while line < len(lines) and not lines[line].strip():
+                        line += 1
+                    if line < len(lines) and line <= node.end_mark.line:
+                        indent = len(lines[line]) - len(lines[line].lstrip(" "))
+                        obj.start_mark = _Mark(line, indent)
+                return obj
+
         Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_yaml_map)
+        Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_yaml_str)
         Loader.add_multi_constructor("!", decoder.multi_constructor)
         _loader_class = Loader
     return _loader_class
@@ -102,6 +127,7 @@ def _loader(decoder: Any) -> Any:
 
 def _load(decoder: Any, text: str, path: str) -> Any:
     loader = _loader(decoder)(text, path)
+    loader.lpc_lines = text.splitlines()
     try:
         data = loader.get_single_data()
     finally:
