@@ -224,6 +224,29 @@ def test_lp301_computed_rules_make_the_bucket_unknown_whatever_the_count() -> No
     assert u2.issues("LP301") == []
 
 
+def test_lp301_configuration_under_an_input_count_is_configurable() -> None:
+    """A KMS rule that exists only for some inputs leaves the encryption open; an AES256 one does not."""
+    for count in (0, None):
+        u = Unit()
+        u.add("aws_s3_bucket.b", {"bucket": "b"})
+        u.add(
+            "aws_s3_bucket_server_side_encryption_configuration.b",
+            {"bucket": Ref("aws_s3_bucket.b"), "rule": sse_rule("aws:kms")},
+            count=count,
+        )
+        assert u.issues("LP301") == [], count
+    u = Unit()
+    u.add("aws_s3_bucket.b", {"bucket": "b"})
+    u.add(
+        "aws_s3_bucket_server_side_encryption_configuration.b",
+        {"bucket": Ref("aws_s3_bucket.b"), "rule": sse_rule("AES256")},
+        count=None,
+    )
+    (issue,) = u.issues("LP301")
+    cfg = u.views["aws_s3_bucket_server_side_encryption_configuration.b"]
+    assert issue.loc.line == cfg.key_loc("rule.apply_server_side_encryption_by_default.sse_algorithm").line
+
+
 def test_lp301_unresolved_target_silences_only_buckets_it_could_configure() -> None:
     u = Unit()
     u.add("aws_s3_bucket.named", {"bucket": "named"})

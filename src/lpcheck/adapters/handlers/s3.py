@@ -9,7 +9,9 @@ linking is done here, where the formats are known, so LP301 stays format-agnosti
 Choices that minimise false positives (documented in LP301's metadata notes):
 - A separate encryption resource wins over the inline block (Terraform applies it last).
 - A separate resource whose rules cannot be read (a ``dynamic "rule"`` block, as in
-  terraform-aws-modules/s3-bucket) makes the bucket's encryption unknown, whatever its ``count``.
+  terraform-aws-modules/s3-bucket) makes the bucket's encryption unknown. So does one created
+  under a ``count`` that is 0 with the module's defaults or unknown, unless its rule is definitely
+  not SSE-KMS: the encryption is then an input of the module, not a decision made here.
 - A separate resource whose target cannot be resolved (a variable without default, a module output)
   may configure any bucket of the module: the buckets it could target get an unknown encryption,
   unless that resource itself is definitely not SSE-KMS. A literal target name that matches no bucket
@@ -149,10 +151,20 @@ def tf_bucket(view: ResourceView, ctx: AdaptContext) -> None:
         if other.type != _SSE_CONFIG or other.body is None:
             continue
         verdict = _targets(other.value("bucket"), ref_address(view.address) or view.address, names)
-        if verdict == "yes":
+        if verdict == "yes" and other.count not in (0, None):
             sse, kms = _config_sse(other)
             maybe = []
             break
+        if verdict == "yes":
+            # Created under a count that depends on inputs (0 with the defaults, or unknown): the
+            # bucket's encryption is configurable; only a definitely non-KMS rule settles it.
+            other_sse, other_kms = _config_sse(other)
+            if _definitely_not_kms(other_sse):
+                sse, kms = other_sse, other_kms
+                maybe = []
+                break
+            maybe.append(other_sse)
+            continue
         if verdict == "maybe":
             other_sse, _ = _config_sse(other)
             if not _definitely_not_kms(other_sse):
