@@ -353,7 +353,7 @@ def test_lp303_volumes() -> None:
     assert "explicitly disabled" in msgs["aws_ebs_volume.off"]
 
 
-def test_lp303_instance_devices_point_at_their_own_block() -> None:
+def test_lp303_instance_devices_absent_at_resource_false_at_attribute() -> None:
     u = Unit()
     u.add("aws_instance.ami_only", {"ami": "ami-1", "instance_type": "t3.micro"})
     u.add(
@@ -371,9 +371,9 @@ def test_lp303_instance_devices_point_at_their_own_block() -> None:
     )
     found = u.issues("LP303")
     body = u.views["aws_instance.web"].body
-    root = body.items["root_block_device"].items[0]
     sdf = body.items["ebs_block_device"].items[0]
-    assert lines(found) == sorted([root.loc.line, sdf.key_loc("encrypted").line])
+    # absent: the resource's first line (catalog); false: the attribute's own line
+    assert lines(found) == sorted([u.lines["aws_instance.web"], sdf.key_loc("encrypted").line])
     messages = sorted(i.message for i in found)
     assert messages[0].startswith("EBS block device /dev/sdf of instance 'aws_instance.web'")
     assert messages[1].startswith("The root block device of instance 'aws_instance.web'")
@@ -398,7 +398,7 @@ def test_lp303_launch_template_string_booleans_and_launch_configuration() -> Non
     found = u.issues("LP303")
     mappings = u.views["aws_launch_template.lt"].body.items["block_device_mappings"].items
     lt_false = mappings[0].items["ebs"].items[0].key_loc("encrypted").line
-    lt_absent = mappings[2].loc.line  # the device mapping's own first line
+    lt_absent = u.lines["aws_launch_template.lt"]  # absent: the resource's first line
     lc = u.views["aws_launch_configuration.lc"].body.items["root_block_device"].items[0].key_loc("encrypted")
     assert lines(found) == sorted([lt_false, lt_absent, lc.line])
     assert any("launch configuration 'aws_launch_configuration.lc'" in i.message for i in found)

@@ -9,9 +9,9 @@ Choices (documented in LP303's metadata notes):
   and ``VirtualName`` (``ephemeralN``) is instance store: neither is EBS.
 - A KMS key given without ``Encrypted`` is read as a request for encryption (AWS rejects the
   combination otherwise), so it is not reported.
-- A missing ``Encrypted`` on a declared device is located at the device's own first line (the
-  mapping item, the ``root_block_device {`` block), which is that device's "first line"; a volume
-  resource's at the resource's first line.
+- A missing ``Encrypted`` is located, as every absent setting in the catalog, at the resource's
+  first line (the instance, launch template or configuration), once per declared device: the
+  message names the device. An ``Encrypted: false`` points at its own line.
 - Terraform ``aws_ebs_encryption_by_default`` (enabled) in the same module encrypts every new volume
   of the account and region: its devices are then encrypted whatever they say.
 """
@@ -98,11 +98,10 @@ def settled(view: ResourceView, ctx: AdaptContext) -> ResourceView:
     )
 
 
-def item_view(view: ResourceView, node: MapNode, loc: Location | None = None) -> ResourceView:
-    """A view over a nested map (a block device, an ``Ebs`` map) whose absences point at ``loc``."""
-    return ResourceView(
-        view.address, view.type, loc or node.loc, node, view.names, view.condition, view.count
-    )
+def item_view(view: ResourceView, node: MapNode) -> ResourceView:
+    """A view over a nested map (a block device, an ``Ebs`` map) whose absent settings point at the
+    resource's first line, as the catalog wants for every absent setting."""
+    return ResourceView(view.address, view.type, view.loc, node, view.names, view.condition, view.count)
 
 
 def map_items(node: Node | None, label: str | None = None) -> Iterator[tuple[MapNode, str | None]]:
@@ -158,15 +157,13 @@ def _by_default(ctx: AdaptContext) -> Value | None:
     return None
 
 
-def _add(
-    ctx: AdaptContext, view: ResourceView, *, kind: str, loc_node: MapNode | None, device: str, enc: Value
-) -> None:
+def _add(ctx: AdaptContext, view: ResourceView, *, kind: str, device: str, enc: Value) -> None:
     forced = _by_default(ctx) if ctx.format.startswith("terraform") else None
     ctx.model.add(
         BlockStorage(
             address=view.address,
             type=view.type,
-            loc=loc_node.loc if loc_node is not None else view.loc,
+            loc=view.loc,
             names=view.names,
             condition=view.condition,
             kind=kind,
@@ -187,7 +184,7 @@ def _device_name(item: MapNode, key: str) -> str:
 @cfn("AWS::EC2::Volume")
 def cfn_volume(view: ResourceView, ctx: AdaptContext) -> None:
     enc = _encryption(view, enc="Encrypted", snap="SnapshotId", kms="KmsKeyId")
-    _add(ctx, view, kind="volume", loc_node=None, device="", enc=enc)
+    _add(ctx, view, kind="volume", device="", enc=enc)
 
 
 def _cfn_mappings(view: ResourceView, ctx: AdaptContext, path: str, kind: str) -> None:
@@ -196,10 +193,10 @@ def _cfn_mappings(view: ResourceView, ctx: AdaptContext, path: str, kind: str) -
         if _present(item.get("NoDevice")) or _set(item.get("VirtualName")):
             continue
         for ebs, ebs_label in map_items(item.get("Ebs"), label):
-            ebs_view = item_view(view, ebs, item.loc)
+            ebs_view = item_view(view, ebs)
             enc = _encryption(ebs_view, enc="Encrypted", snap="SnapshotId", kms="KmsKeyId")
             device = _device_name(item, "DeviceName")
-            _add(ctx, view, kind=kind, loc_node=item, device=device, enc=under(enc, ebs_label))
+            _add(ctx, view, kind=kind, device=device, enc=under(enc, ebs_label))
 
 
 @cfn("AWS::EC2::Instance")
@@ -233,7 +230,7 @@ def tf_volume(view: ResourceView, ctx: AdaptContext) -> None:
         return
     view = settled(view, ctx)
     enc = _encryption(view, enc="encrypted", snap="snapshot_id", kms="kms_key_id")
-    _add(ctx, view, kind="volume", loc_node=None, device="", enc=enc)
+    _add(ctx, view, kind="volume", device="", enc=enc)
 
 
 def _tf_instance_devices(
@@ -244,13 +241,13 @@ def _tf_instance_devices(
     Terraform writes an unset ``no_device``/``virtual_name`` as false or "" (plans do): not set."""
     for item, label in map_items(walk(body, ["root_block_device"]), outer):
         enc = _encryption(item_view(view, item), enc="encrypted", snap=None, kms="kms_key_id")
-        _add(ctx, view, kind=kind, loc_node=item, device="root", enc=under(enc, label))
+        _add(ctx, view, kind=kind, device="root", enc=under(enc, label))
     for item, label in map_items(walk(body, ["ebs_block_device"]), outer):
         if _set(item.get("no_device")) or _set(item.get("virtual_name")):
             continue
         enc = _encryption(item_view(view, item), enc="encrypted", snap="snapshot_id", kms="kms_key_id")
         device = _device_name(item, "device_name")
-        _add(ctx, view, kind=kind, loc_node=item, device=device, enc=under(enc, label))
+        _add(ctx, view, kind=kind, device=device, enc=under(enc, label))
 
 
 @tf("aws_instance", "aws_spot_instance_request")
@@ -287,7 +284,7 @@ def tf_launch_template(view: ResourceView, ctx: AdaptContext) -> None:
         if _set(item.get("no_device")) or _set(item.get("virtual_name")):
             continue
         for ebs, ebs_label in map_items(item.get("ebs"), label):
-            ebs_view = item_view(view, ebs, item.loc)
+            ebs_view = item_view(view, ebs)
             enc = _encryption(ebs_view, enc="encrypted", snap="snapshot_id", kms="kms_key_id")
             device = _device_name(item, "device_name")
-            _add(ctx, view, kind="launch template", loc_node=item, device=device, enc=under(enc, ebs_label))
+            _add(ctx, view, kind="launch template", device=device, enc=under(enc, ebs_label))
