@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import Bucket
+from lpcheck.model.resources import Bucket, Resource
 from lpcheck.model.values import Value
 from lpcheck.rules.base import rule
 
@@ -36,6 +36,12 @@ def _origin(v: Value) -> str:
     return f" (from {v.origin})" if v.origin else ""
 
 
+def _when(witness: Value, resource: Resource) -> str:
+    """The branch condition of the witness and the resource's own condition, if any."""
+    conditions = [c for c in (resource.condition, witness.condition) if c]
+    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
+
+
 @rule("LP301")
 def check(model: Model) -> Iterable[Issue]:
     for bucket in model.of(Bucket):
@@ -45,7 +51,7 @@ def check(model: Model) -> Iterable[Issue]:
         name = f"S3 bucket '{bucket.address}'"
         if _unset(witness):
             message = (
-                f"{name} has no default encryption configured{witness.describe_condition()}: "
+                f"{name} has no default encryption configured{_when(witness, bucket)}: "
                 f"AWS's SSE-S3 default (AES256) applies, not SSE-KMS; {_FIX}"
             )
         else:
@@ -53,11 +59,11 @@ def check(model: Model) -> Iterable[Issue]:
             kind = " (SSE-S3, S3-managed keys)" if algorithm.strip().upper() == "AES256" else ""
             message = (
                 f"{name} default encryption is {algorithm}{kind}"
-                f"{_origin(witness)}{witness.describe_condition()}, not SSE-KMS; {_FIX}"
+                f"{_origin(witness)}{_when(witness, bucket)}, not SSE-KMS; {_FIX}"
             )
         yield Issue(
             loc=witness.at(bucket.loc),
             message=message,
             resource=bucket.address,
-            key=f"{bucket.address}:sse{witness.describe_condition()}",
+            key=f"{bucket.address}:sse{_when(witness, bucket)}",
         )

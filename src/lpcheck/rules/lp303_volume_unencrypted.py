@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import BlockStorage
+from lpcheck.model.resources import BlockStorage, Resource
 from lpcheck.model.values import Value
 from lpcheck.rules.base import rule
 
@@ -38,13 +38,19 @@ def _subject(storage: BlockStorage) -> str:
     return f"EBS block device{device} of {owner} '{storage.address}'"
 
 
+def _when(witness: Value, resource: Resource) -> str:
+    """The branch condition of the witness and the resource's own condition, if any."""
+    conditions = [c for c in (resource.condition, witness.condition) if c]
+    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
+
+
 @rule("LP303")
 def check(model: Model) -> Iterable[Issue]:
     for storage in model.of(BlockStorage):
         witness = storage.encrypted.find(_unencrypted)
         if witness is None:
             continue
-        when = witness.describe_condition()
+        when = _when(witness, storage)
         if witness.as_bool() is False:
             origin = f" (from {witness.origin})" if witness.origin else ""
             state = f"has encryption explicitly disabled{origin}{when}"

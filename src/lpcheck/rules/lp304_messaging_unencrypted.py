@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import Queue, Topic
+from lpcheck.model.resources import Queue, Resource, Topic
 from lpcheck.model.values import Value
 from lpcheck.rules.base import rule
 
@@ -24,6 +24,12 @@ def _origin(v: Value) -> str:
     return f" (from {v.origin})" if v.origin else ""
 
 
+def _when(witness: Value, resource: Resource) -> str:
+    """The branch condition of the witness and the resource's own condition, if any."""
+    conditions = [c for c in (resource.condition, witness.condition) if c]
+    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
+
+
 @rule("LP304")
 def check(model: Model) -> Iterable[Issue]:
     for topic in model.of(Topic):
@@ -33,12 +39,12 @@ def check(model: Model) -> Iterable[Issue]:
         yield Issue(
             loc=witness.at(topic.loc),
             message=(
-                f"SNS topic '{topic.address}' has no KMS key{witness.describe_condition()}, so its "
+                f"SNS topic '{topic.address}' has no KMS key{_when(witness, topic)}, so its "
                 "messages are stored unencrypted at rest; set a KMS key (KmsMasterKeyId / "
                 "kms_master_key_id), ideally a customer managed one"
             ),
             resource=topic.address,
-            key=f"{topic.address}:kms{witness.describe_condition()}",
+            key=f"{topic.address}:kms{_when(witness, topic)}",
         )
     for queue in model.of(Queue):
         witness = queue.sse_enabled.find(lambda v: v.as_bool() is False)
@@ -50,9 +56,9 @@ def check(model: Model) -> Iterable[Issue]:
             loc=witness.at(queue.loc),
             message=(
                 f"SQS queue '{queue.address}' turns SSE-SQS off{_origin(witness)}"
-                f"{witness.describe_condition()} and has no KMS key, so its messages are stored "
+                f"{_when(witness, queue)} and has no KMS key, so its messages are stored "
                 "unencrypted at rest; remove that setting (SSE-SQS is the default) or set a KMS key"
             ),
             resource=queue.address,
-            key=f"{queue.address}:sse{witness.describe_condition()}",
+            key=f"{queue.address}:sse{_when(witness, queue)}",
         )

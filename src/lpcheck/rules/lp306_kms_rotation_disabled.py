@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import KmsKey
+from lpcheck.model.resources import KmsKey, Resource
 from lpcheck.model.values import Value
 from lpcheck.rules.base import rule
 
@@ -30,6 +30,12 @@ def _off(v: Value) -> bool:
     return v.is_absent or (v.is_literal and v.raw is None) or v.as_bool() is False
 
 
+def _when(witness: Value, resource: Resource) -> str:
+    """The branch condition of the witness and the resource's own condition, if any."""
+    conditions = [c for c in (resource.condition, witness.condition) if c]
+    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
+
+
 @rule("LP306")
 def check(model: Model) -> Iterable[Issue]:
     for key in model.of(KmsKey):
@@ -40,7 +46,7 @@ def check(model: Model) -> Iterable[Issue]:
         witness = key.rotation.find(_off)
         if witness is None:
             continue
-        when = witness.describe_condition()
+        when = _when(witness, key)
         if witness.as_bool() is False:
             origin = f" (from {witness.origin})" if witness.origin else ""
             state = f"has automatic key rotation disabled{origin}{when}"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import ComputeGroup
+from lpcheck.model.resources import ComputeGroup, Resource
 from lpcheck.model.values import Value
 from lpcheck.rules.base import rule
 
@@ -31,6 +31,12 @@ def _written(v: Value) -> str:
     return f" ({known[0]})" if known else ""
 
 
+def _when(witness: Value, resource: Resource) -> str:
+    """The branch condition of the witness and the resource's own condition, if any."""
+    conditions = [c for c in (resource.condition, witness.condition) if c]
+    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
+
+
 @rule("LP403")
 def check(model: Model) -> Iterable[Issue]:
     for group in model.of(ComputeGroup):
@@ -40,7 +46,7 @@ def check(model: Model) -> Iterable[Issue]:
         if witness is None:
             continue
         origin = f" (from {witness.origin})" if witness.origin else ""
-        when = witness.describe_condition()
+        when = _when(witness, group)
         placed = "places its instances in" if group.kind == "Auto Scaling group" else "spans only"
         yield Issue(
             loc=witness.at(group.loc),

@@ -13,13 +13,19 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import Queue
+from lpcheck.model.resources import Queue, Resource
 from lpcheck.model.values import Value
 from lpcheck.rules.base import rule
 
 
 def _none(v: Value) -> bool:
     return v.is_absent or (v.is_literal and v.raw in (None, ""))
+
+
+def _when(witness: Value, resource: Resource) -> str:
+    """The branch condition of the witness and the resource's own condition, if any."""
+    conditions = [c for c in (resource.condition, witness.condition) if c]
+    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
 
 
 @rule("LP404")
@@ -39,10 +45,10 @@ def check(model: Model) -> Iterable[Issue]:
         yield Issue(
             loc=witness.at(queue.loc),
             message=(
-                f"SQS {kind} '{queue.address}' {state}{witness.describe_condition()}: messages that "
+                f"SQS {kind} '{queue.address}' {state}{_when(witness, queue)}: messages that "
                 "keep failing are retried until they expire and are lost; add a redrive policy whose "
                 "deadLetterTargetArn names a dead-letter queue, with a maxReceiveCount"
             ),
             resource=queue.address,
-            key=f"{queue.address}:redrive{witness.describe_condition()}",
+            key=f"{queue.address}:redrive{_when(witness, queue)}",
         )

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import Function
+from lpcheck.model.resources import Function, Resource
 from lpcheck.model.values import Value
 from lpcheck.rules.base import rule
 
@@ -52,13 +52,19 @@ def _origin(v: Value) -> str:
     return f" (from {v.origin})" if v.origin else ""
 
 
+def _when(witness: Value, resource: Resource) -> str:
+    """The branch condition of the witness and the resource's own condition, if any."""
+    conditions = [c for c in (resource.condition, witness.condition) if c]
+    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
+
+
 @rule("LP501")
 def check(model: Model) -> Iterable[Issue]:
     for fn in model.of(Function):
         name = f"Lambda function '{fn.address}'"
         witness = fn.timeout.find(_timeout_bad)
         if witness is not None:
-            when = witness.describe_condition()
+            when = _when(witness, fn)
             yield Issue(
                 loc=witness.at(fn.loc),
                 message=(
@@ -70,7 +76,7 @@ def check(model: Model) -> Iterable[Issue]:
             )
         witness = fn.memory.find(_memory_bad)
         if witness is not None:
-            when = witness.describe_condition()
+            when = _when(witness, fn)
             yield Issue(
                 loc=witness.at(fn.loc),
                 message=(
