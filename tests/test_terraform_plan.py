@@ -152,3 +152,18 @@ def test_handlers_see_each_planned_resource_once(monkeypatch: pytest.MonkeyPatch
         "module.queue.aws_sqs_queue.this[0]": 1,
         "module.queue.module.dlq.aws_sqs_queue.dlq": 1,
     }
+
+
+def test_sensitive_inputs_are_unknown_and_literal_settings_are_recorded() -> None:
+    path = FIXTURES / "terraform" / "sensitive.plan.json"
+    result = adapt_plan(path, "s.plan.json", path.read_text())
+    assert not result.problems
+    strings = {(s.owner, s.path, s.value): s.loc for s in result.model.of(StringLiteral)}
+    # a password the configuration writes literally is kept; one from a variable is not hardcoded
+    assert ("aws_db_instance.literal", ("password",), "written-in-code-1") in strings
+    assert not any(value == "supplied-in-ci-1" for _, _, value in strings)
+    assert strings[("provider.aws", ("assume_role", "external_id"), "ext-id-literal")] == Location(
+        "s.plan.json", 31, 38
+    )
+    assert ("module.app", ("api_token",), "tok-literal-1") in strings
+    assert ("module.app.module.inner", ("secret",), "inner-literal-1") in strings

@@ -187,6 +187,7 @@ class PlanAdapter:
         if not isinstance(body, MapNode):
             body = MapNode(loc=resource.loc)
         self._link_unknowns(body, address)
+        self._hide_sensitive_inputs(body, address, resource.items.get("sensitive_values"))
         names = tuple(value for attr in _NAME_ATTRIBUTES if (value := _text(body.items.get(attr))))
         return ResourceView(
             address=address,
@@ -215,22 +216,45 @@ class PlanAdapter:
                     node.ref = prefix + target
                     break
 
-    def _record_providers(self, ctx: AdaptContext) -> None:
-        providers = _get(self.root, "configuration", "provider_config")
-        if not isinstance(providers, MapNode):
+    def _hide_sensitive_inputs(self, body: MapNode, address: str, sensitive: Node | None) -> None:
+        """A sensitive value the configuration does not write literally (a variable, a data
+        source) is unknown: the plan shows it resolved, but it is not hardcoded anywhere."""
+        if not isinstance(sensitive, MapNode):
             return
-        for key, provider in providers.items.items():
-            expressions = _get(provider, "expressions")
-            if not isinstance(expressions, MapNode):
+        expressions = self.expressions.get(_strip_index(address))
+        if expressions is None:
+            return
+        for key, flag in sensitive.items.items():
+            node = body.items.get(key)
+            expr = expressions.items.get(key)
+            if node is None or not (isinstance(flag, ScalarNode) and flag.value is True):
                 continue
-            settings = MapNode(loc=provider.loc)
-            for name, expr in expressions.items.items():
-                constant = _get(expr, "constant_value")
-                if constant is not None:
-                    settings.items[name] = constant
-                    settings.key_locs[name] = expressions.key_loc(name)
-            name = _text(_get(provider, "name")) or key
-            ctx.add_strings(settings, f"provider.{name}")
+            if (
+                isinstance(expr, MapNode)
+                and "constant_value" not in expr.items
+                and "references" in expr.items
+            ):
+                body.items[key] = UnknownNode(loc=node.loc, reason="sensitive value supplied when planning")
+
+    def _record_providers(self, ctx: AdaptContext) -> None:
+        """Literal settings of provider blocks and module calls (credentials, passwords)."""
+        providers = _get(self.root, "configuration", "provider_config")
+        if isinstance(providers, MapNode):
+            for key, provider in providers.items.items():
+                settings = constants(_get(provider, "expressions"))
+                if settings is not None:
+                    ctx.add_strings(settings, f"provider.{_text(_get(provider, 'name')) or key}")
+        self._record_module_calls(ctx, _get(self.root, "configuration", "root_module"), "")
+
+    def _record_module_calls(self, ctx: AdaptContext, module: Node | None, prefix: str) -> None:
+        calls = _get(module, "module_calls")
+        if not isinstance(calls, MapNode):
+            return
+        for name, call in calls.items.items():
+            settings = constants(_get(call, "expressions"))
+            if settings is not None:
+                ctx.add_strings(settings, f"{prefix}module.{name}")
+            self._record_module_calls(ctx, _get(call, "module"), f"{prefix}module.{name}.")
 
     def _run_handlers(self, views: dict[str, ResourceView], ctx: AdaptContext) -> None:
         from lpcheck.adapters.registry import load_handlers, tf_handlers
@@ -256,6 +280,24 @@ class PlanAdapter:
 
     def _problem(self, what: str, exc: Exception) -> None:
         self.result.problems.append(RuntimeError(f"internal error {what}: {type(exc).__name__}: {exc}"))
+
+
+def constants(expressions: Node | None) -> MapNode | None:
+    """The literal values of a configuration ``expressions`` map (nested blocks included)."""
+    if not isinstance(expressions, MapNode):
+        return None
+    out = MapNode(loc=expressions.loc)
+    for name, expr in expressions.items.items():
+        value: Node | None = None
+        if isinstance(expr, MapNode) and "constant_value" in expr.items:
+            value = expr.items["constant_value"]
+        elif isinstance(expr, ListNode):
+            blocks = [b for b in (constants(item) for item in expr.items) if b is not None]
+            value = ListNode(loc=expr.loc, items=list(blocks)) if blocks else None
+        if value is not None:
+            out.items[name] = value
+            out.key_locs[name] = expressions.key_loc(name)
+    return out
 
 
 def _strip_index(address: str) -> str:
