@@ -163,7 +163,7 @@ def test_sensitive_inputs_are_unknown_and_literal_settings_are_recorded() -> Non
     assert ("aws_db_instance.literal", ("password",), "written-in-code-1") in strings
     assert not any(value == "supplied-in-ci-1" for _, _, value in strings)
     assert strings[("provider.aws", ("assume_role", "external_id"), "ext-id-literal")] == Location(
-        "s.plan.json", 31, 38
+        "s.plan.json", 31, 48
     )
     assert ("module.app", ("api_token",), "tok-literal-1") in strings
     assert ("module.app.module.inner", ("secret",), "inner-literal-1") in strings
