@@ -544,6 +544,13 @@ def test_lp403_counts_written_lists() -> None:
     assert "single Availability Zone (us-east-1a)" in msgs["aws_autoscaling_group.same"]
 
 
+def test_lp403_dynamic_subnet_mappings_over_an_unknown_collection_are_uncounted() -> None:
+    u = Unit()
+    u.add("aws_lb.dyn", {"load_balancer_type": "network", "subnet_mapping": [{"subnet_id": Ref()}]})
+    u.views["aws_lb.dyn"].extra["dynamic_unknown"] = frozenset({"subnet_mapping"})
+    assert u.issues("LP403") == []
+
+
 def test_lp403_comma_separated_default_is_split() -> None:
     u = Unit("cloudformation")
     u.add(

@@ -31,6 +31,10 @@ def _subnets(view: ResourceView, subnets_key: str, mappings_key: str, id_key: st
     """Subnets as written, or the subnet mappings when the list itself says nothing."""
     subnets = place_list(view, subnets_key)
     mappings = place_list(view, mappings_key, id_key)
+    dynamic = view.extra.get("dynamic_unknown")
+    if isinstance(dynamic, (set, frozenset)) and mappings_key in dynamic:
+        # ``dynamic "subnet_mapping"`` over an unknown collection: how many blocks is unknown
+        mappings = Value.unknown(view.loc, reason="dynamic subnet mappings")
     if (subnets.is_absent or subnets.is_unknown) and not mappings.is_absent:
         return mappings
     return subnets
