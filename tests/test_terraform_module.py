@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -652,6 +654,24 @@ def test_one_file_adapts_quickly_after_the_parser_is_loaded(tmp_path: Path) -> N
     result = adapt_module(paths, str)
     assert time.process_time() - start < 0.25
     assert not result.problems
+
+
+def test_the_hcl_parser_is_imported_only_for_hcl(tmp_path: Path) -> None:
+    """A ``.tf.json`` module (or a pipeline that never meets Terraform) does not pay for Lark."""
+    paths = write(tmp_path, {"main.tf.json": '{"resource": {"aws_sqs_queue": {"q": {"name": "q"}}}}'})
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from lpcheck.adapters.terraform import adapt_module\n"
+        "assert 'lark' not in sys.modules\n"
+        f"adapt_module([Path({str(paths[0])!r})], str)\n"
+        "print('lark' in sys.modules, 'hcl2' in sys.modules)\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": src}
+    )
+    assert out.stdout.split() == ["False", "False"], out.stderr
 
 
 def test_every_corpus_module_adapts_without_internal_errors() -> None:
