@@ -102,6 +102,12 @@ def test_heredoc_interpolation_and_empty_heredoc() -> None:
     assert Evaluator().eval(body.attrs["e"].expr).value == ""
 
 
+def test_heredoc_holding_only_a_document_keeps_its_positions() -> None:
+    text = "p = <<EOT\n  ${jsonencode({\n    Statement = []\n  })}\nEOT\n"
+    node = Evaluator().eval(parse_hcl(text, "p.tf").attrs["p"].expr)
+    assert isinstance(node, MapNode) and node.key_locs["Statement"] == Location("p.tf", 3, 5)
+
+
 def test_heredoc_json_with_unknown_parts_keeps_its_known_elements(tmp_path: Path) -> None:
     mod = module(
         tmp_path,

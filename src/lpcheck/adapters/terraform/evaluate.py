@@ -80,9 +80,6 @@ class Scope:
     def __init__(self, names: dict[str, Node] | None = None) -> None:
         self.names: dict[str, Node] = names if names is not None else {}
 
-    def bind(self, **names: Node) -> Scope:
-        return Scope({**self.names, **names})
-
     def bind_map(self, names: dict[str, Node]) -> Scope:
         return Scope({**self.names, **names})
 
@@ -747,6 +744,13 @@ class Evaluator:
             return self.eval(parts[0].expr, scope)
         if not parts:
             return ScalarNode(loc=loc, value="")
+        if json_move is not None:
+            # a heredoc holding only ``${jsonencode(...)}``: the document keeps its own positions
+            significant = [p for p in parts if p.kind != "text" or p.text.strip()]
+            if len(significant) == 1 and significant[0].kind == "interp":
+                node = self.eval(significant[0].expr, scope)
+                if isinstance(node, (MapNode, ListNode)):
+                    return node
         segs: list[Seg] = []
         self._render(_nest(parts)[0], scope, segs, loc)
         holes = [s for s in segs if isinstance(s, _Hole)]

@@ -15,7 +15,6 @@ from lpcheck.parsers.hcl import Attr, Block, Body
 from lpcheck.parsers.nodes import ListNode, MapNode, Node
 
 _LABELLED = ("variable", "output", "module", "provider")
-_NESTED_BLOCKS = {"terraform": ("backend", "cloud"), "resource": ("dynamic",), "data": ("dynamic",)}
 
 
 def _objects(node: Node | None) -> list[MapNode]:
