@@ -142,6 +142,15 @@ resource "aws_s3_bucket_policy" "p" {
     assert isinstance(statement.items["Sid"], UnknownNode)
 
 
+def test_quoted_json_with_unknown_parts_is_read_on_its_line() -> None:
+    node = ev('"{\\"Statement\\": [{\\"Action\\": \\"*\\", \\"Resource\\": \\"${each.value}\\"}]}"')
+    assert isinstance(node, MapNode) and node.loc.line == 1
+    (statement,) = node.items["Statement"].items
+    assert statement.items["Action"].value == "*"
+    assert isinstance(statement.items["Resource"], UnknownNode)
+    assert isinstance(ev('"plain ${each.value} text"'), UnknownNode)
+
+
 # -- collections -------------------------------------------------------------------------------
 
 

@@ -688,7 +688,8 @@ class Evaluator:
                     parts.append(Part("text", text))
                     continue
                 parts.append(_directive_part(inner, src))
-        return self.template(_merge_text(parts), loc, scope)
+        inside = Location(loc.path, loc.line, loc.column + 1)  # after the opening quote
+        return self.template(_merge_text(parts), loc, scope, json_move=string_mover(inside))
 
     def _template_string(self, t: Any, src: Src, scope: Scope) -> Node:
         raw = str(t.children[0])
@@ -844,7 +845,8 @@ class Evaluator:
                 return Location(base.path, base.line, base.column + 1 + offset)
 
             parts = text_parts(split_template(value), base.path, locate)
-            return self.template(parts, base, scope)
+            inside = Location(base.path, base.line, base.column + 1)
+            return self.template(parts, base, scope, json_move=string_mover(inside))
         if isinstance(node, MapNode):
             return MapNode(
                 loc=node.loc,
