@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,14 @@ def test_normalize_only_trims_line_ends() -> None:
         for old, new in zip(before, after, strict=True):
             assert old.startswith(new) and not old[len(new) :].strip(), (old, new)
     assert normalize(HEREDOC_TRAILING_BLANKS).splitlines()[5] == "EOF"
+
+
+def test_many_unclosed_heredoc_openers_are_cheap() -> None:
+    text = "".join(f"# <<M{i}\n" for i in range(20000)) + "a = <<EOF\nx\nEOF  \n"
+    start = time.process_time()
+    out = normalize(text)
+    assert time.process_time() - start < 2
+    assert out.count("\n") == text.count("\n")
 
 
 @pytest.mark.parametrize(

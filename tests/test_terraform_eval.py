@@ -352,6 +352,15 @@ def test_file_outside_relative_paths_is_unknown(tmp_path: Path) -> None:
     assert isinstance(ev('file("x.json")', None), UnknownNode)
 
 
+def test_file_reads_near_the_module_only(tmp_path: Path) -> None:
+    module_dir = tmp_path / "a" / "b" / "c" / "d" / "module"
+    module_dir.mkdir(parents=True)
+    (tmp_path / "a" / "b" / "c" / "shared.txt").write_text("near")
+    (tmp_path / "far.txt").write_text("far")
+    assert ev('file("../../shared.txt")', module_dir).value == "near"
+    assert isinstance(ev('file("../../../../../far.txt")', module_dir), UnknownNode)
+
+
 def test_templatefile_renders_with_its_variables(tmp_path: Path) -> None:
     (tmp_path / "policy.json.tpl").write_text(
         '{\n  "Statement": [\n%{ for a in actions ~}\n    {"Action": "${a}", "Resource": "${arn}"},\n'

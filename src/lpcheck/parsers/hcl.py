@@ -172,7 +172,8 @@ def _fix_heredocs(text: str) -> str:
     is that a later line made of that marker loses its trailing blanks, which changes nothing."""
     out: list[str] = []
     pos = 0
-    while True:
+    unclosed: set[str] = set()  # markers with no closing line further down: never search again
+    while len(unclosed) < 50:  # a text full of distinct unclosed openers is not worth fixing
         m = _HEREDOC_OPEN.search(text, pos)
         if m is None:
             break
@@ -180,11 +181,13 @@ def _fix_heredocs(text: str) -> str:
         out.append(text[pos : m.start()])
         out.append(text[m.start() : m.start() + 2 + (m.group(0)[2] == "-") + len(marker)] + "\n")
         body_start = m.end()
-        closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"([ \t]+)?$", re.M)
-        c = closing.search(text, body_start)
+        c = None
+        if marker not in unclosed:
+            closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"([ \t]+)?$", re.M)
+            c = closing.search(text, body_start)
         if c is None:
+            unclosed.add(marker)
             pos = body_start
-            out.append("")
             continue
         out.append(text[body_start : c.start()])
         line = c.group(0)

@@ -35,6 +35,7 @@ from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNod
 MAX_ITEMS = 1000  # for-expressions and dynamic blocks over larger collections stay unknown
 MAX_WORK = 50_000  # iterations per module: nested loops over large collections stay unknown
 MAX_FILE = 2 * 1024 * 1024
+MAX_UP = 3  # file() may read from the module directory and up to three directories above it
 _MARKER = "__lpcheck_unknown_{}__"
 
 
@@ -866,12 +867,17 @@ class Evaluator:
             return None
         p = Path(text)
         if p.is_absolute() or text.startswith("~"):
-            return None  # only files of the scanned tree, by relative path
+            return None  # only files near the module, by relative path
         target = self.base_dir / p
         try:
+            base = self.base_dir.resolve()
+            resolved = target.resolve()
+            # ``../policies/x.json`` is common; a path that climbs further out is not followed
+            if not any(resolved.is_relative_to(top) for top in [base, *base.parents[:MAX_UP]]):
+                return None
             if not target.is_file() or target.stat().st_size > MAX_FILE:
                 return None
-        except OSError:
+        except (OSError, RuntimeError, ValueError):
             return None
         return target
 
