@@ -18,7 +18,7 @@ from lpcheck.result import AdaptResult
 def ev(expr: str, base_dir: Path | None = None) -> Node:
     """Evaluate ``x = <expr>`` written on line 1 of e.tf (no module references)."""
     body = parse_hcl(f"x = {expr}\n", "e.tf")
-    evaluator = Evaluator(None, base_dir, lambda p: p.name)
+    evaluator = Evaluator(None, base_dir, lambda p: p.name if ".." not in p.parts else str(p))
     node = evaluator.eval(body.attrs["x"].expr)
     assert not evaluator.internal_errors
     return node
@@ -357,7 +357,8 @@ def test_file_reads_near_the_module_only(tmp_path: Path) -> None:
     module_dir.mkdir(parents=True)
     (tmp_path / "a" / "b" / "c" / "shared.txt").write_text("near")
     (tmp_path / "far.txt").write_text("far")
-    assert ev('file("../../shared.txt")', module_dir).value == "near"
+    near = ev('file("../../shared.txt")', module_dir)
+    assert near.value == "near" and near.loc == Location("shared.txt", 1, 1)
     assert isinstance(ev('file("../../../../../far.txt")', module_dir), UnknownNode)
 
 

@@ -15,6 +15,7 @@ References (``var.``, ``local.``, resources, ``data.``) are resolved by the modu
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -868,7 +869,7 @@ class Evaluator:
         p = Path(text)
         if p.is_absolute() or text.startswith("~"):
             return None  # only files near the module, by relative path
-        target = self.base_dir / p
+        target = Path(os.path.normpath(self.base_dir / p))  # "a/../b.json" shown as "b.json"
         try:
             base = self.base_dir.resolve()
             resolved = target.resolve()
