@@ -11,7 +11,16 @@ import pytest
 from conftest import shared_path
 from lpcheck.errors import ParseFailure
 from lpcheck.location import Location
-from lpcheck.parsers.hcl import normalize, parse_expression, parse_hcl, split_template
+from lpcheck.parsers.hcl import (
+    Body,
+    Src,
+    _cache_file,
+    normalize,
+    parse_expression,
+    parse_hcl,
+    read_body,
+    split_template,
+)
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -192,3 +201,57 @@ def test_corpus_heredocs_with_trailing_blanks_parse_with_exact_lines() -> None:
         for block in body.blocks:
             line = text.splitlines()[block.loc.line - 1]
             assert line.lstrip().startswith(block.type), (name, block.loc)
+
+
+RICH = """\
+locals {
+  a = var.x ? "y" : "z"
+  b = [for s in var.l : upper(s) if s != ""]
+  c = (1 +
+    2) * length(
+    local.a)
+  d = <<-EOT
+    body ${var.x}
+    EOT
+  e = { for k, v in var.m : k => v... }
+}
+resource "aws_s3_bucket" "b" {
+  dynamic "rule" {
+    for_each = var.rules
+    content {
+      id = rule.value.id
+    }
+  }
+  tags = merge(var.tags, { Name = "x" })
+}
+"""
+
+
+def _locations(body: Body) -> list[tuple[str, Location]]:
+    out = []
+    for name, attr in body.attrs.items():
+        out += [(name, attr.key_loc), (name + "=", attr.expr.loc), (name + " text", attr.expr.text())]
+    for block in body.blocks:
+        out.append((block.type, block.loc))
+        out += _locations(block.body)
+    return out
+
+
+def test_positions_from_tokens_match_lark_propagated_positions() -> None:
+    """The parser skips Lark's position propagation: tree positions come from their tokens."""
+    from hcl2.parser import parser as hcl2_parser
+
+    text = normalize(RICH)
+    tree = hcl2_parser().parse(text)  # python-hcl2's own parser: positions propagated
+    theirs = read_body(tree.children[0], Src("r.tf", text))
+    ours = parse_hcl(RICH, "r.tf")
+    assert _locations(ours) == _locations(theirs)
+    assert ("a text", 'var.x ? "y" : "z"') in _locations(ours)
+
+
+def test_grammar_cache_goes_to_the_user_cache_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    found = _cache_file(tmp_path / "hcl2")
+    assert found is not None and Path(found).parent == tmp_path / "cache" / "lpcheck"

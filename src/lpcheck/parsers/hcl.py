@@ -1,9 +1,10 @@
 """Terraform native syntax (HCL) with positions: python-hcl2's Lark tree, read into blocks.
 
-``hcl2.loads`` drops the position of every attribute, so this module runs python-hcl2's parser to
-its raw Lark tree (built with ``propagate_positions``) and reads the structure itself: a ``Body``
-of attributes (name, the key's location, the expression tree) and nested ``Block``s. Expressions
-stay Lark trees (``HExpr``); the Terraform front-end evaluates them into nodes.
+``hcl2.loads`` drops the position of every attribute, so this module runs python-hcl2's grammar
+to its raw Lark tree and reads the structure itself: a ``Body`` of attributes (name, the key's
+location, the expression tree) and nested ``Block``s. Every token carries its line and column, and
+a tree is located at its first token. Expressions stay Lark trees (``HExpr``); the Terraform
+front-end evaluates them into nodes.
 
 python-hcl2 8.1.4 has gaps that real files hit; they are worked around here *without moving any
 line or column*:
@@ -14,7 +15,7 @@ line or column*:
 - a byte-order mark is dropped and CRLF becomes LF (the CR sits at the end of a line, so columns
   do not change), which also keeps CRs out of heredoc bodies.
 
-hcl2 (and Lark) are imported on first use only: a scan without ``.tf`` files never loads them.
+Lark is imported on first use only: a scan without ``.tf`` files never loads it.
 """
 
 from __future__ import annotations
@@ -75,12 +76,10 @@ class HExpr:
 
     def text(self) -> str:
         """The expression as written (for condition labels), whitespace collapsed."""
-        meta = getattr(self.tree, "meta", None)
-        start = getattr(meta, "start_pos", None)
-        end = getattr(meta, "end_pos", None)
-        if start is None or end is None:
-            start = getattr(self.tree, "start_pos", None)
-            end = getattr(self.tree, "end_pos", None)
+        first = _edge_token(self.tree, first=True)
+        last = _edge_token(self.tree, first=False)
+        start = getattr(first, "start_pos", None)
+        end = getattr(last, "end_pos", None)
         if start is None or end is None:
             return str(self.tree)
         return " ".join(self.src.slice(start, end).split())
@@ -122,20 +121,30 @@ class Body:
 
 
 def position(item: Any) -> tuple[int, int]:
-    """(line, column) of a Lark tree or token; (1, 1) when Lark kept none (an empty rule)."""
-    line = getattr(item, "line", None)
-    if line is not None:
-        return line, getattr(item, "column", 1) or 1
-    meta = getattr(item, "meta", None)
-    if meta is not None and not getattr(meta, "empty", True):
+    """(line, column) of a Lark token, or of a tree's first token; (1, 1) for an empty rule.
+
+    The parser does not propagate positions to trees (that doubles parse time): a tree starts
+    where its first token does."""
+    if not is_tree(item):
+        return getattr(item, "line", None) or 1, getattr(item, "column", None) or 1
+    meta = item.meta
+    if not meta.empty:
         return meta.line, meta.column
-    children = getattr(item, "children", None)
-    if children:
-        for child in children:
-            found = position(child)
-            if found != (1, 1) or child is children[-1]:
-                return found
-    return 1, 1
+    token = _edge_token(item, first=True)
+    if token is None:
+        return 1, 1
+    return token.line or 1, token.column or 1
+
+
+def _edge_token(tree: Any, first: bool) -> Any:
+    """The first (or last) token under a tree, depth first."""
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if not is_tree(item):
+            return item
+        stack.extend(reversed(item.children) if first else item.children)
+    return None
 
 
 def is_tree(item: Any) -> bool:
@@ -202,13 +211,13 @@ def _fix_heredocs(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _parser() -> Any:
-    """python-hcl2's LALR parser (its grammar, post-lexer and grammar cache).
+    """python-hcl2's LALR grammar and post-lexer, without position propagation.
 
     Built directly rather than through ``hcl2.parser``: importing the ``hcl2`` package loads its
-    whole serialisation API (and the ``regex`` module), a cost every pre-commit run would pay.
-    The options match ``hcl2.parser.parser()`` exactly, so both share Lark's cache file. Where
-    site-packages is read-only and no cache exists yet, the cache goes to the user's cache
-    directory: rebuilding the grammar takes over a second."""
+    whole serialisation API, a cost every pre-commit run would pay; and propagating positions to
+    every tree node doubles the parse time, while tokens carry all the positions needed. Lark's
+    grammar cache for these options lives in the user's cache directory (built once, in about a
+    second). Without a writable place for it, python-hcl2's own options and cache are used."""
     try:
         return _direct_parser()
     except Exception:  # an unexpected hcl2 layout: its own API still works
@@ -240,27 +249,37 @@ def _direct_parser() -> Any:
         if hidden and sys.modules.get("regex", 0) is None:
             del sys.modules["regex"]
 
-    cache = base / ".lark_cache.bin"
-    cache_arg: str | bool = str(cache)
-    if not cache.exists() and not os.access(base, os.W_OK):
-        cache_arg = _user_cache()
-    with open(base / "hcl2.lark", encoding="utf8") as grammar:
+    grammar = (base / "hcl2.lark").read_text(encoding="utf8")
+    own_cache = _cache_file(base)
+    if own_cache is not None:
         return Lark(
-            grammar,
-            parser="lalr",
-            cache=cache_arg,
-            propagate_positions=True,
-            postlex=postlexer.PostLexer(),
+            grammar, parser="lalr", cache=own_cache, propagate_positions=False, postlex=postlexer.PostLexer()
         )
+    shared = base / ".lark_cache.bin"  # python-hcl2's: same options, so the same cache key
+    return Lark(
+        grammar,
+        parser="lalr",
+        cache=str(shared) if shared.exists() or os.access(base, os.W_OK) else False,
+        propagate_positions=True,
+        postlex=postlexer.PostLexer(),
+    )
 
 
-def _user_cache() -> str | bool:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lpcheck"
+def _cache_file(hcl2_dir: Path) -> str | None:
+    """Where Lark keeps our grammar cache: the user's cache directory, else beside python-hcl2."""
+    name = "hcl2-lark-py{}{}.cache".format(*sys.version_info[:2])
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    user_dir = Path(home) / "lpcheck"
     try:
-        base.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return True  # Lark's own cache file in the temporary directory
-    return str(base / "hcl2-lark-cache.bin")
+        user_dir.mkdir(parents=True, exist_ok=True)
+        if os.access(user_dir, os.W_OK) or (user_dir / name).exists():
+            return str(user_dir / name)
+    except (OSError, RuntimeError):
+        pass
+    beside = hcl2_dir / f".lpcheck-{name}"
+    if beside.exists() or os.access(hcl2_dir, os.W_OK):
+        return str(beside)
+    return None
 
 
 _READABLE = {
