@@ -12,8 +12,14 @@ from click.testing import CliRunner
 from lpcheck import cli, discovery
 from lpcheck.cli import main
 
-ADMIN = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "*", "Resource": "*"}\n  ]\n}\n'
-SCOPED = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}'
+ADMIN = (
+    '{\n  "Version": "2012-10-17",\n  "Statement": [\n'
+    '    {"Effect": "Allow", "Action": "*", "Resource": "*"}\n  ]\n}\n'
+)
+SCOPED = (
+    '{"Version": "2012-10-17", "Statement": '
+    '[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}'
+)
 UNSCOPED_READ = (
     '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
 )
@@ -113,8 +119,9 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
-def test_broken_files_give_lp001_and_the_scan_goes_on(runner: CliRunner, tmp_path: Path, monkeypatch,
-                                                      name: str) -> None:
+def test_broken_files_give_lp001_and_the_scan_goes_on(
+    runner: CliRunner, tmp_path: Path, monkeypatch, name: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path(name).write_text(BROKEN[name])
     Path("admin.json").write_text(ADMIN)
@@ -128,7 +135,9 @@ def test_broken_files_give_lp001_and_the_scan_goes_on(runner: CliRunner, tmp_pat
 def test_binary_non_utf8_and_huge_files(runner: CliRunner, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("binary.tf").write_bytes(b"\x00\x01\x02resource")
-    Path("latin1.tf").write_bytes('resource "aws_s3_bucket" "b" {\n  bucket = "caf\xe9"\n}\n'.encode("latin-1"))
+    Path("latin1.tf").write_bytes(
+        'resource "aws_s3_bucket" "b" {\n  bucket = "caf\xe9"\n}\n'.encode("latin-1")
+    )
     Path("huge.tf").write_text("# x\n" * 30)
     monkeypatch.setattr(discovery, "MAX_BYTES", 60)
     res = invoke(runner, "check", ".")
@@ -138,8 +147,9 @@ def test_binary_non_utf8_and_huge_files(runner: CliRunner, tmp_path: Path, monke
     assert "huge.tf:1:1: LP001 error file too large" in out, out
 
 
-def test_unrelated_files_skipped_silently_verbose_says_why(runner: CliRunner, tmp_path: Path,
-                                                           monkeypatch) -> None:
+def test_unrelated_files_skipped_silently_verbose_says_why(
+    runner: CliRunner, tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("package.json").write_text('{"name": "x", "version": "1.0.0"}')
     Path("deploy.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n")
@@ -166,3 +176,30 @@ def test_walk_skips_vendored_and_tool_directories(runner: CliRunner, tmp_path: P
     Path("venv", "pyvenv.cfg").write_text("home = /usr\n")
     res = invoke(runner, "check", ".")
     assert res.exit_code == 0, res.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_baseline_accepts_old_findings_even_when_moved(
+    runner: CliRunner, tmp_path: Path, monkeypatch, fmt: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("admin.json").write_text(ADMIN)
+    invoke(runner, "check", "--format", fmt, "--output", "base.out", "admin.json")
+    # The same problem, moved down by unrelated lines: still accepted.
+    Path("admin.json").write_text("\n\n\n" + ADMIN)
+    res = invoke(runner, "check", "--baseline", "base.out", "admin.json")
+    assert res.exit_code == 0, res.stdout
+    assert "accepted by the baseline" in res.stderr
+    # A new problem in another file is not.
+    Path("other.json").write_text(ADMIN)
+    res = invoke(runner, "check", "--baseline", "base.out", ".")
+    assert res.exit_code == 1
+    assert "other.json:4:5: LP102" in res.stdout and "admin.json" not in res.stdout
+
+
+def test_unusable_baseline_is_a_usage_error(runner: CliRunner, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("admin.json").write_text(ADMIN)
+    Path("junk.json").write_text("[1, 2]")
+    assert invoke(runner, "check", "--baseline", "missing.json", "admin.json").exit_code == 2
+    assert invoke(runner, "check", "--baseline", "junk.json", "admin.json").exit_code == 2

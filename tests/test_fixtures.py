@@ -57,8 +57,12 @@ def _parse_expect(path: Path) -> list[Expected]:
         m = _EXPECT.match(line)
         assert m, f"{path}: cannot read expectation {raw!r}"
         out.append(
-            Expected(m["path"], int(m["line"]), int(m["col"]) if m["col"] else None,
-                     (m["text"] or "").strip() or None)
+            Expected(
+                m["path"],
+                int(m["line"]),
+                int(m["col"]) if m["col"] else None,
+                (m["text"] or "").strip() or None,
+            )
         )
     return out
 
@@ -66,8 +70,7 @@ def _parse_expect(path: Path) -> list[Expected]:
 CASES = _cases()
 
 
-@pytest.mark.parametrize(("rule_id", "case", "expect"), CASES,
-                         ids=[f"{r}/{c.name}" for r, c, _ in CASES])
+@pytest.mark.parametrize(("rule_id", "case", "expect"), CASES, ids=[f"{r}/{c.name}" for r, c, _ in CASES])
 def test_fixture(rule_id: str, case: Path, expect: Path, tmp_path: Path) -> None:
     if case.is_dir():
         target = tmp_path / case.name
@@ -96,11 +99,14 @@ def test_fixture(rule_id: str, case: Path, expect: Path, tmp_path: Path) -> None
     missing = []
     for exp in expected:
         hit = next(
-            (f for f in unmatched
-             if f.loc.line == exp.line
-             and (exp.col is None or f.loc.column == exp.col)
-             and (exp.path is None or rel(f.loc.path) == exp.path)
-             and (exp.text is None or exp.text in f.message)),
+            (
+                f
+                for f in unmatched
+                if f.loc.line == exp.line
+                and (exp.col is None or f.loc.column == exp.col)
+                and (exp.path is None or rel(f.loc.path) == exp.path)
+                and (exp.text is None or exp.text in f.message)
+            ),
             None,
         )
         if hit is None:

@@ -56,8 +56,9 @@ def _repo_with(tmp_path: Path, env: dict[str, str], files: dict[str, str]) -> Pa
 
 
 def _try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return _run([sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "lpcheck", "--color", "never"],
-                repo, env)
+    return _run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "lpcheck", "--color", "never"], repo, env
+    )
 
 
 def test_staged_bad_file_fails_and_names_the_rule(tmp_path: Path, hook_env: dict[str, str]) -> None:
@@ -78,20 +79,38 @@ def test_staged_clean_file_passes(tmp_path: Path, hook_env: dict[str, str]) -> N
 
 def test_only_passed_terraform_files_are_reported(tmp_path: Path, hook_env: dict[str, str]) -> None:
     """A staged .tf is evaluated with its siblings as context; an unstaged sibling is not reported."""
-    repo = _repo_with(tmp_path, hook_env, {
-        "infra/variables.tf": 'variable "multi_az" {\n  default = false\n}\n',
-        "infra/main.tf": (
-            'resource "aws_db_instance" "db" {\n  engine = "postgres"\n  multi_az = var.multi_az\n'
-            '  storage_encrypted = true\n}\n'
-        ),
-    })
+    repo = _repo_with(
+        tmp_path,
+        hook_env,
+        {
+            "infra/variables.tf": 'variable "multi_az" {\n  default = false\n}\n',
+            "infra/main.tf": (
+                'resource "aws_db_instance" "db" {\n  engine = "postgres"\n  multi_az = var.multi_az\n'
+                "  storage_encrypted = true\n}\n"
+            ),
+        },
+    )
     # Commit both, then stage only a change to main.tf while an unrelated sibling has problems.
     _run(["git", "commit", "-qm", "init"], repo, hook_env)
     (repo / "infra" / "other.tf").write_text('resource "aws_ebs_volume" "v" {\n  size = 1\n}\n')
     (repo / "infra" / "main.tf").write_text((repo / "infra" / "main.tf").read_text() + "\n")
     _run(["git", "add", "infra/main.tf"], repo, hook_env)
-    proc = _run([sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "lpcheck", "--color", "never",
-                 "--files", "infra/main.tf"], repo, hook_env)
+    proc = _run(
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(REPO),
+            "lpcheck",
+            "--color",
+            "never",
+            "--files",
+            "infra/main.tf",
+        ],
+        repo,
+        hook_env,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     assert "infra/main.tf:3:" in out and "LP401" in out, out  # value resolved from variables.tf

@@ -17,8 +17,16 @@ KNOWN_INVALID = {
 }
 
 FOLDERS = [
-    "tfam-iam", "tfam-rds", "tfam-s3-bucket", "tfam-lambda", "tfam-autoscaling", "tfam-rds-aurora",
-    "tfam-sqs", "tfam-alb", "cfn-templates", "serverless-patterns",
+    "tfam-iam",
+    "tfam-rds",
+    "tfam-s3-bucket",
+    "tfam-lambda",
+    "tfam-autoscaling",
+    "tfam-rds-aurora",
+    "tfam-sqs",
+    "tfam-alb",
+    "cfn-templates",
+    "serverless-patterns",
 ]
 
 

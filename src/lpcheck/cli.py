@@ -70,6 +70,12 @@ def main() -> None:
     help="Only these rules or prefixes (e.g. LP1,LP301). Repeatable or comma-separated.",
 )
 @click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules or prefixes.")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="An earlier lpcheck JSON or SARIF report: its findings are accepted, only new ones count.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Say which files were skipped and why.")
 @click.option("--no-color", is_flag=True, help="Never colour the text output (NO_COLOR is honoured too).")
 def check(
@@ -79,6 +85,7 @@ def check(
     fail_on: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    baseline: str | None,
     verbose: bool,
     no_color: bool,
 ) -> None:
@@ -90,7 +97,20 @@ def check(
     if missing:
         raise click.UsageError(f"no such file or directory: {', '.join(missing)}")
     options = Options(select=_split(select), ignore=_split(ignore))
+    accepted = None
+    if baseline:
+        from lpcheck.baseline import BaselineError, load_fingerprints
+
+        try:
+            accepted = load_fingerprints(baseline)
+        except BaselineError as exc:
+            raise click.UsageError(str(exc)) from None
     result = scan(list(paths) or ["."], options)
+    baselined = 0
+    if accepted is not None:
+        from lpcheck.baseline import apply_baseline
+
+        baselined = apply_baseline(result, accepted)
 
     import importlib
 
@@ -111,6 +131,8 @@ def check(
         for path, reason in result.skipped:
             click.echo(f"skipped {path}: {reason}", err=True)
         click.echo(f"{result.files_scanned} files scanned, {len(result.skipped)} skipped", err=True)
+    if baselined:
+        click.echo(f"{baselined} finding(s) accepted by the baseline {baseline}", err=True)
     if fail_on != "never":
         threshold = SEVERITY_RANK[fail_on]
         if any(SEVERITY_RANK.get(f.severity, 0) >= threshold for f in result.findings):
