@@ -32,6 +32,7 @@ from lpcheck.secrets.formats import (
     find_aws_key_ids,
     find_other_credentials,
 )
+from lpcheck.secrets.layout import TextLayout, locate, span_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +72,19 @@ def _where(owner: str, path: tuple[str, ...]) -> str:
     return f"{owner} {dotted}"
 
 
-def _inside(loc: Location, text: str, start: int) -> Location:
-    """The position of offset ``start`` of ``text`` when the string is a Terraform heredoc.
+class _Layouts:
+    """Where a match inside a string is written (``lpcheck.secrets.layout``): its own line inside a
+    heredoc or YAML block, its own part of an ``Fn::Join``; and the source of the piece it is in
+    (a parameter default substituted into an ``Fn::Sub``)."""
 
-    The Terraform front-end places a heredoc at the start of its first content line (column 1;
-    a quoted HCL string never starts there), so the n-th line of the value is n-1 lines below.
-    Other multi-line strings (YAML block scalars, joined intrinsics, JSON escapes) keep the
-    string's own position: their lines do not map reliably onto the file."""
-    if loc.column != 1 or not loc.path.endswith(".tf") or "\n" not in text[:start]:
-        return loc
-    line_start = text.rfind("\n", 0, start) + 1
-    return Location(loc.path, loc.line + text.count("\n", 0, start), start - line_start + 1)
+    def __init__(self, model: Model) -> None:
+        self.spans = {(t.loc, t.value): t.spans for t in model.of(TextLayout)}
+
+    def place(self, loc: Location, text: str, start: int, origin: str | None) -> tuple[Location, str | None]:
+        spans = self.spans.get((loc, text))
+        if spans is None:
+            return locate(loc, text, start), origin
+        return locate(loc, text, start, spans), span_at(spans, start).origin
 
 
 def _context(owner: str, path: tuple[str, ...]) -> str | None:
@@ -101,6 +104,7 @@ def _scan(text: str, context: str | None, near: bool) -> list[CredentialMatch]:
 
 def _collect(model: Model) -> list[Hit]:
     raw: list[Hit] = []
+    layouts = _Layouts(model)
 
     # 1. environment variables (precise positions, the name as context)
     env = model.of(EnvironmentVariable)
@@ -118,13 +122,14 @@ def _collect(model: Model) -> list[Hit]:
             loc = v.loc or e.loc
             near = (e.address, loc.path) in with_key_id
             for cred in _scan(text, e.name, near):
+                where, origin = layouts.place(loc, text, cred.start, v.origin)
                 raw.append(
                     Hit(
                         cred,
-                        loc,
+                        where,
                         e.address,
                         f"{e.address} environment variable {e.name}",
-                        v.origin,
+                        origin,
                         cred.text == text.strip(),
                         v.condition,
                     )
@@ -141,10 +146,8 @@ def _collect(model: Model) -> list[Hit]:
         context = _context(s.owner, s.path)
         near = (s.owner, s.path[:-1], s.loc.path) in groups_with_id
         for cred in _scan(s.value, context, near):
-            loc = _inside(s.loc, s.value, cred.start)
-            raw.append(
-                Hit(cred, loc, s.owner, _where(s.owner, s.path), s.origin, cred.text == s.value.strip())
-            )
+            loc, origin = layouts.place(s.loc, s.value, cred.start, s.origin)
+            raw.append(Hit(cred, loc, s.owner, _where(s.owner, s.path), origin, cred.text == s.value.strip()))
 
     # 3. parameter / variable defaults nobody recorded as a literal
     seen_text = {h.cred.text for h in raw}

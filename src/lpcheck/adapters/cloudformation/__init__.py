@@ -43,7 +43,7 @@ def adapt_template(path: Path, display: str, text: str, fmt: str) -> AdaptResult
     from lpcheck.adapters.cloudformation.template import adapt_tree
 
     try:
-        adapt_tree(root, display, result)
+        adapt_tree(root, display, result, fmt)
     except Exception as exc:  # RecursionError included: keep what was adapted so far
         result.problems.append(
             RuntimeError(f"internal error adapting {display}: {type(exc).__name__}: {exc}")

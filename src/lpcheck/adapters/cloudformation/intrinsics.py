@@ -19,6 +19,14 @@ each labelled with its condition, so a rule can report the insecure branch). Con
 - Dynamic references (``{{resolve:...}}``) are unknown: CloudFormation reads them at deploy time.
 - ``Fn::Base64`` of a literal stays the plain text: what matters to the rules (secrets in user
   data) is what the author wrote.
+- A string the resolver composes (``Fn::Sub``, ``Fn::Join``, ``Fn::Base64``) or a block scalar is a
+  ``TextNode``: a ``ScalarNode`` that also remembers where its pieces are written (``spans``), so a
+  secret inside a ``Fn::Base64: |`` script or on one line of a ``Fn::Join`` list is reported on its
+  own line.
+- An ``Fn::Sub``/``Fn::Join`` whose parts cannot all be resolved (``${AWS::Region}``, a resource
+  attribute) is unknown to every rule, but is a ``PartialText``: it keeps the text with the unknown
+  parts written as ``${Name}``, for the secret rules only (a key in a ``!Sub`` user data script is
+  hardcoded whatever the region is).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from dataclasses import dataclass
 
 from lpcheck.location import Location
 from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode
+from lpcheck.secrets.layout import Span, locate, shifted, span_at, verbatim
 
 PSEUDO_CONSTANTS = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
 PSEUDO_UNKNOWN = frozenset(
@@ -168,6 +177,69 @@ def unknown(loc: Location, reason: str, parts: Iterable[Node | None] = ()) -> Un
     return UnknownNode(loc=loc, reason=reason, ref=refs.pop() if len(refs) == 1 else None)
 
 
+# -- composed text --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False, kw_only=True)
+class TextNode(ScalarNode):
+    """A string that knows where its pieces are written (a block scalar, a resolved ``Fn::Sub`` or
+    ``Fn::Join``); every rule reads it as the plain scalar it is."""
+
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(slots=True, eq=False, kw_only=True)
+class PartialText(UnknownNode):
+    """An ``Fn::Sub``/``Fn::Join`` with unresolvable parts: unknown to the rules, but ``text`` (the
+    unknown parts written ``${Name}``) is recorded for the secret rules, laid out as ``spans``."""
+
+    text: str = ""
+    spans: tuple[Span, ...] = ()
+
+
+def spans_of(node: Node | None) -> tuple[Span, ...]:
+    """Where the text of ``node`` is written: its own spans, or the node's location."""
+    if isinstance(node, (TextNode, PartialText)) and node.spans:
+        return node.spans
+    return (Span(0, node.loc, None, node.origin),) if node is not None else ()
+
+
+_UNKNOWN_NAME = re.compile(r"^(?:pseudo parameter |Ref |Fn::GetAtt |parameter )([A-Za-z0-9:._-]+)")
+
+
+def _written(node: Node) -> str | None:
+    """The text a part contributes to a partial string: a literal, a partial text, or an unknown
+    written the way ``Fn::Sub`` writes it (``${AWS::Region}``, ``${Db.Endpoint.Address}``)."""
+    if isinstance(node, PartialText):
+        return node.text
+    if isinstance(node, UnknownNode):
+        m = _UNKNOWN_NAME.match(node.reason)
+        return "${" + (m.group(1) if m else "?") + "}"
+    return as_text(node)
+
+
+def compose(
+    loc: Location, pieces: list[tuple[str, tuple[Span, ...]]], reason: str, parts: list[Node | None]
+) -> Node:
+    """The string of ``pieces`` (text, where it is written), or a ``PartialText`` when ``parts``
+    (the values that went in) hold unknowns. A dynamic reference is unknown either way."""
+    text = ""
+    spans: list[Span] = []
+    for piece, where in pieces:
+        if piece:
+            spans.extend(shifted(where, len(text)))
+            text += piece
+    if _DYNAMIC_REF in text:
+        return UnknownNode(loc=loc, reason=f"dynamic reference {text}")
+    present = [p for p in parts if p is not None]
+    if any(isinstance(p, UnknownNode) for p in parts):
+        base = unknown(loc, reason, parts)
+        return PartialText(
+            loc=loc, reason=reason, ref=base.ref, text=text, spans=tuple(spans), origin=_origins(present)
+        )
+    return TextNode(loc=loc, value=text, origin=_origins(present), spans=tuple(spans))
+
+
 # -- parameters -----------------------------------------------------------------------------------
 
 
@@ -206,11 +278,16 @@ class Resolver:
         parameters: dict[str, Parameter] | None = None,
         mappings: MapNode | None = None,
         resources: Iterable[str] = (),
+        blocks: bool | None = None,
     ) -> None:
         self.path = path
         self.parameters = parameters or {}
         self.mappings = mappings
         self.resources = set(resources)
+        # YAML has block scalars (verbatim multi-line text); in JSON a multi-line string is one
+        # physical line with "\n" escapes.
+        self.blocks = not path.lower().endswith(".json") if blocks is None else blocks
+        self._key_col = 1  # column of the innermost key being resolved (a block's indentation)
         self._depth = 0
         self._functions: dict[str, Callable[[Node, Node], Node | None]] = {
             "Ref": self._ref,
@@ -251,17 +328,28 @@ class Resolver:
                 func = self._functions.get(name)
                 if func is None:
                     return UnknownNode(loc=node.loc, reason=f"{name} is resolved at deploy time")
+                saved = self._key_col
+                key_loc = node.key_loc(name)
+                if key_loc != arg.loc:  # "Fn::Sub:" written as a key; a "!Sub" tag is not one
+                    self._key_col = key_loc.column
                 try:
                     return func(node, arg)
                 except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
                     return UnknownNode(loc=node.loc, reason=f"malformed {name}: {exc}")
+                finally:
+                    self._key_col = saved
             out = MapNode(loc=node.loc, origin=node.origin)
+            saved = self._key_col
             for key, value in node.items.items():
                 if key == "Fn::Transform":
                     continue  # a macro's output cannot be known; its siblings still can
+                self._key_col = node.key_loc(key).column
                 resolved = self.resolve(value)
+                self._key_col = saved
                 if resolved is None or _all_absent(resolved):
                     continue
+                if resolved is value and isinstance(value, ScalarNode):
+                    resolved = self._block(value, node.key_loc(key))
                 # str(): the YAML decoder's keys are str subclasses that cannot be pickled, and
                 # keys end up in findings that cross process boundaries.
                 out.items[str(key)] = resolved
@@ -279,6 +367,31 @@ class Resolver:
     def resolve_text(self, node: Node | None) -> str | None:
         """A resolved literal string (logical IDs, keys, delimiters), else None."""
         return as_text(self.resolve(node))
+
+    # -- layout of literal text -------------------------------------------------------------------
+    def _layout(self, scalar: ScalarNode, key_loc: Location) -> tuple[Span, ...]:
+        """Where the text of ``scalar`` (written under the key at ``key_loc``) is written.
+
+        A multi-line YAML string below its key is a block scalar, located by the parser at its first
+        content line and indentation: verbatim. A tag on the key's line (``!Sub |``) keeps the
+        tag's position: the block starts on the next line, indented (by convention) two columns
+        more than the key that holds it. Anything else is one located value."""
+        text = scalar.value
+        if not (self.blocks and isinstance(text, str) and "\n" in text):
+            return (Span(0, scalar.loc),)
+        if scalar.loc.line > key_loc.line:
+            return verbatim(scalar.loc)
+        if scalar.loc == key_loc and "\n" in text.rstrip("\n"):
+            indent = self._key_col + 2
+            return verbatim(Location(scalar.loc.path, scalar.loc.line + 1, indent), indent)
+        return (Span(0, scalar.loc),)
+
+    def _block(self, scalar: ScalarNode, key_loc: Location) -> ScalarNode:
+        """A property's own block scalar as a ``TextNode`` (the scalar itself otherwise)."""
+        spans = self._layout(scalar, key_loc)
+        if spans[0].indent is None:
+            return scalar
+        return TextNode(loc=scalar.loc, value=scalar.value, origin=scalar.origin, spans=spans)
 
     # -- choices ----------------------------------------------------------------------------------
     def _combine(
@@ -383,41 +496,53 @@ class Resolver:
                     return UnknownNode(loc=loc, reason="Fn::Sub variables are computed")
                 for key, value in variables.items.items():
                     explicit[key] = self.resolve(value)
-        template = template_node.value if isinstance(template_node, ScalarNode) else None
-        if not isinstance(template, str):
+        if not isinstance(template_node, ScalarNode) or not isinstance(template_node.value, str):
             return UnknownNode(loc=loc, reason="Fn::Sub of a computed string")
+        template = template_node.value
+        layout = self._layout(template_node, _call_key_loc(node))
 
-        pieces: list[str | tuple[str]] = []  # literal text, or (variable name,)
+        # literal text (with where it starts in the template), or (variable name, its ${...} offset)
+        pieces: list[tuple[str, int] | tuple[tuple[str], int]] = []
         names: list[str] = []
         pos = 0
         for m in SUB_VARIABLE.finditer(template):
-            pieces.append(template[pos : m.start()])
+            pieces.append((template[pos : m.start()], pos))
             inner = m.group(1)
             if inner.startswith("!"):
-                pieces.append("${" + inner[1:] + "}")
+                pieces.append(("${" + inner[1:] + "}", m.start()))
             else:
                 var = inner.strip()
-                pieces.append((var,))
+                pieces.append(((var,), m.start()))
                 if var not in names:
                     names.append(var)
             pos = m.end()
-        pieces.append(template[pos:])
+        pieces.append((template[pos:], pos))
 
         values = [explicit[n] if n in explicit else self._sub_variable(n, loc) for n in names]
+        written = template_node.loc
+        shown = "".join(p if isinstance(p, str) else "${" + p[0] + "}" for p, _ in pieces)
+
+        def at(offset: int) -> tuple[Span, ...]:
+            """The layout of template text from ``offset`` on (verbatim text stays verbatim)."""
+            return (Span(0, locate(written, template, offset, layout), span_at(layout, offset).indent),)
 
         def build(vals: list[Node | None]) -> Node:
             by_name = dict(zip(names, vals, strict=True))
-            texts: dict[str, str] = {}
-            for n, v in by_name.items():
-                t = as_text(v)
-                if t is None:
-                    shown = "".join(p if isinstance(p, str) else "${" + p[0] + "}" for p in pieces)
-                    return unknown(loc, f"Fn::Sub {shown}", vals)
-                texts[n] = t
-            text = "".join(p if isinstance(p, str) else texts[p[0]] for p in pieces)
-            if _DYNAMIC_REF in text:
-                return UnknownNode(loc=loc, reason=f"dynamic reference {text}")
-            return ScalarNode(loc=loc, value=text, origin=_origins(vals))
+            out: list[tuple[str, tuple[Span, ...]]] = []
+            for piece, offset in pieces:
+                if isinstance(piece, str):
+                    out.append((piece, at(offset)))
+                    continue
+                value = by_name[piece[0]]
+                text = as_text(value)
+                if text is None:
+                    if not isinstance(value, UnknownNode):
+                        return unknown(loc, f"Fn::Sub {shown}", vals)  # a map or list
+                    # left as written, in the template
+                    out.append(("${" + piece[0] + "}", at(offset)))
+                else:
+                    out.append((text, spans_of(value)))
+            return compose(loc, out, f"Fn::Sub {shown}", vals)
 
         return self._combine(loc, values, build)
 
@@ -437,7 +562,7 @@ class Resolver:
                 return unknown(loc, "Fn::Join with a computed delimiter", [delim])
             if not isinstance(seq, ListNode):
                 return unknown(loc, "Fn::Join of a computed list", [seq])
-            return self._combine(loc, list(seq.items), lambda items: _join_items(loc, sep, items))
+            return self._combine(loc, list(seq.items), lambda items: _join_items(loc, sep, items, delim))
 
         return self._combine(loc, [delimiter, parts], build_list)
 
@@ -523,12 +648,17 @@ class Resolver:
 
     def _base64(self, node: Node, arg: Node) -> Node | None:
         value = self.resolve(arg)
+        if value is arg and isinstance(arg, ScalarNode):
+            value = self._block(arg, _call_key_loc(node))  # "!Base64 |"
 
         def build(vals: list[Node | None]) -> Node:
-            text = as_text(vals[0])
-            if text is None:
+            inner = vals[0]
+            if isinstance(inner, PartialText):
+                return inner  # the secret rules still read the text
+            text = as_text(inner)
+            if text is None or inner is None:
                 return unknown(node.loc, "Fn::Base64 of a computed value", vals)
-            return ScalarNode(loc=vals[0].loc, value=text, origin=vals[0].origin)  # type: ignore[union-attr]
+            return TextNode(loc=inner.loc, value=text, origin=inner.origin, spans=spans_of(inner))
 
         return self._combine(node.loc, [value], build)
 
@@ -563,15 +693,24 @@ def _leaves(node: Node | None) -> list[Node]:
     return out
 
 
-def _join_items(loc: Location, sep: str, items: list[Node | None]) -> Node:
+def _join_items(loc: Location, sep: str, items: list[Node | None], delim: Node | None) -> Node:
     present = [i for i in items if i is not None]
-    texts = [as_text(i) for i in present]
-    if any(t is None for t in texts):
-        return unknown(loc, "Fn::Join with computed parts", present)
-    text = sep.join(texts)  # type: ignore[arg-type]
-    if _DYNAMIC_REF in text:
-        return UnknownNode(loc=loc, reason=f"dynamic reference {text}")
-    return ScalarNode(loc=loc, value=text, origin=_origins(present))
+    pieces: list[tuple[str, tuple[Span, ...]]] = []
+    for n, item in enumerate(present):
+        text = _written(item)
+        if text is None:
+            return unknown(loc, "Fn::Join with computed parts", present)
+        if n and sep:
+            pieces.append((sep, spans_of(delim)))
+        pieces.append((text, spans_of(item)))
+    return compose(loc, pieces, "Fn::Join with computed parts", present)
+
+
+def _call_key_loc(node: Node) -> Location:
+    """Where the function name of an intrinsic call is written (``Fn::Sub:`` or the ``!Sub`` tag)."""
+    if isinstance(node, MapNode) and node.items:
+        return node.key_loc(next(iter(node.items)))
+    return node.loc
 
 
 def _all_absent(node: Node) -> bool:

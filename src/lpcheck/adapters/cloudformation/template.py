@@ -13,7 +13,9 @@ from lpcheck.adapters.cloudformation.foreach import expand_foreach
 from lpcheck.adapters.cloudformation.intrinsics import (
     SUB_VARIABLE,
     Parameter,
+    PartialText,
     Resolver,
+    TextNode,
     as_text,
     condition_label,
 )
@@ -25,6 +27,7 @@ from lpcheck.model.resources import StringLiteral, TemplateParameter
 from lpcheck.model.values import Value
 from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, to_python
 from lpcheck.result import AdaptResult
+from lpcheck.secrets.layout import TextLayout
 
 # Properties that hold a resource's own literal physical name (or ARN), for linking by name.
 # Properties naming *another* resource (TargetKeyId, SecretId, ...) must never be listed here.
@@ -149,13 +152,18 @@ def _names(body: MapNode) -> tuple[str, ...]:
 class TemplateAdapter:
     """Adapts one parsed template into ``result.model``."""
 
-    def __init__(self, root: MapNode, display: str, result: AdaptResult) -> None:
+    def __init__(self, root: MapNode, display: str, result: AdaptResult, fmt: str | None = None) -> None:
         self.root = root
         self.display = display
         self.result = result
         self.params = read_parameters(root.get("Parameters"))
         mappings = root.get("Mappings")
-        self.resolver = Resolver(display, self.params, mappings if isinstance(mappings, MapNode) else None)
+        self.resolver = Resolver(
+            display,
+            self.params,
+            mappings if isinstance(mappings, MapNode) else None,
+            blocks=None if fmt is None else fmt != "json",
+        )
         self.globals = globals_by_type(root.get("Globals"))
         self.sam = has_sam_transform(root.get("Transform"))
         self.views: dict[str, ResourceView] = {}
@@ -243,7 +251,7 @@ class TemplateAdapter:
             self.dispatch.append(logical_id)
 
     def _record_strings(self) -> None:
-        add = self.ctx.add_strings
+        add = self._add_strings
         for address, view in self.views.items():
             add(view.body, address)
             metadata = view.extra.get("metadata")
@@ -260,6 +268,23 @@ class TemplateAdapter:
                         self._problem(f"reading output {name}", exc)
                         continue
                     add(value, f"Outputs.{name}", ("Outputs", name, "Value"))
+
+    def _add_strings(self, node: Node | None, owner: str, prefix: tuple[str, ...] = ()) -> None:
+        """Every literal under ``node`` for the secret rules, with the layout of composed and block
+        text; an ``Fn::Sub``/``Fn::Join`` with unresolvable parts is recorded as its partial text
+        (``${AWS::Region}`` left as written), which no other rule sees."""
+        self.ctx.add_strings(node, owner, prefix)
+        model = self.result.model
+        for path, text in _texts(node, prefix):
+            if isinstance(text, PartialText):
+                if not text.text.strip():
+                    continue
+                model.add(
+                    StringLiteral(value=text.text, loc=text.loc, path=path, owner=owner, origin=text.origin)
+                )
+                model.add(TextLayout(loc=text.loc, value=text.text, spans=text.spans))
+            elif isinstance(text.value, str) and text.value:
+                model.add(TextLayout(loc=text.loc, value=text.value, spans=text.spans))
 
     def _record_parameters(self) -> None:
         used = referenced_names(self.root) if self.params else set()
@@ -312,8 +337,28 @@ class TemplateAdapter:
                     )
 
 
-def adapt_tree(root: Node, display: str, result: AdaptResult) -> AdaptResult:
-    """Adapt an already parsed template (tests build trees by hand)."""
+def _texts(
+    node: Node | None, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], TextNode | PartialText]]:
+    """Every composed or block text under ``node`` with its key path (iterative: trees can be deep)."""
+    out: list[tuple[tuple[str, ...], TextNode | PartialText]] = []
+    stack: list[tuple[tuple[str, ...], Node | None]] = [(path, node)]
+    while stack:
+        where, n = stack.pop()
+        if isinstance(n, (TextNode, PartialText)):
+            out.append((where, n))
+        elif isinstance(n, MapNode):
+            stack.extend(((*where, k), v) for k, v in n.items.items())
+        elif isinstance(n, ListNode):
+            stack.extend((where, v) for v in n.items)
+        elif isinstance(n, ChoiceNode):
+            stack.extend((where, v) for _, v in n.options)
+    return out
+
+
+def adapt_tree(root: Node, display: str, result: AdaptResult, fmt: str | None = None) -> AdaptResult:
+    """Adapt an already parsed template (tests build trees by hand); ``fmt`` is "json" or "yaml"
+    (by default guessed from the file name)."""
     if isinstance(root, MapNode):
-        TemplateAdapter(root, display, result).run()
+        TemplateAdapter(root, display, result, fmt).run()
     return result
