@@ -76,13 +76,17 @@ class HExpr:
 
     def text(self) -> str:
         """The expression as written (for condition labels), whitespace collapsed."""
+        return " ".join(self.raw().split())
+
+    def raw(self) -> str:
+        """The expression exactly as written in the source."""
         first = _edge_token(self.tree, first=True)
         last = _edge_token(self.tree, first=False)
         start = getattr(first, "start_pos", None)
         end = getattr(last, "end_pos", None)
         if start is None or end is None:
             return str(self.tree)
-        return " ".join(self.src.slice(start, end).split())
+        return self.src.slice(start, end)
 
 
 class Attr:

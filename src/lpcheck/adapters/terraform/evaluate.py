@@ -204,7 +204,13 @@ def none_if_null(node: Node | None) -> Node | None:
     return node
 
 
-def relocate(node: Node, loc: Location, origin: Callable[[Node], str], deep: bool = True) -> Node:
+def relocate(
+    node: Node,
+    loc: Location,
+    origin: Callable[[Node], str],
+    deep: bool = True,
+    keep: Callable[[Node], bool] | None = None,
+) -> Node:
     """A copy of ``node`` placed at ``loc`` (where a value is used), each part naming its origin.
 
     The catalog reports a value that flows in from elsewhere where it is used, with its source
@@ -212,7 +218,11 @@ def relocate(node: Node, loc: Location, origin: Callable[[Node], str], deep: boo
     maps its lines only from where it is written); with ``deep`` False (locals, other
     resources' attributes: code of this module) maps and nested lists keep their own place too,
     so a policy document written in a local still points at its statements. A part that already
-    names an origin keeps it: the first place a literal was written is its source."""
+    names an origin keeps it: the first place a literal was written is its source. A part for
+    which ``keep`` holds stays where it is (in a child module: a value its caller passed keeps
+    the caller's place)."""
+    if keep is not None and keep(node):
+        return node
     org = node.origin or origin(node)
     if isinstance(node, ScalarNode):
         if isinstance(node.value, str) and "\n" in node.value.strip():
@@ -222,7 +232,8 @@ def relocate(node: Node, loc: Location, origin: Callable[[Node], str], deep: boo
         return UnknownNode(loc=loc, origin=node.origin, reason=node.reason, ref=node.ref)
     if isinstance(node, ChoiceNode):
         options = [
-            (label, relocate(v, loc, origin, deep) if v is not None else None) for label, v in node.options
+            (label, relocate(v, loc, origin, deep, keep) if v is not None else None)
+            for label, v in node.options
         ]
         return ChoiceNode(loc=loc, origin=node.origin, options=options)
     if not deep and (
@@ -234,12 +245,78 @@ def relocate(node: Node, loc: Location, origin: Callable[[Node], str], deep: boo
         return MapNode(
             loc=loc,
             origin=org,
-            items={k: relocate(v, loc, origin, deep) for k, v in node.items.items()},
+            items={k: relocate(v, loc, origin, deep, keep) for k, v in node.items.items()},
             key_locs={k: loc for k in node.items},
         )
     if isinstance(node, ListNode):
-        return ListNode(loc=loc, origin=org, items=[relocate(v, loc, origin, deep) for v in node.items])
+        return ListNode(loc=loc, origin=org, items=[relocate(v, loc, origin, deep, keep) for v in node.items])
     return node
+
+
+def annotate(node: Node, origin: Callable[[str | None], str]) -> Node:
+    """A copy of ``node`` where it is (no part moves), each part's origin rewritten by
+    ``origin(previous origin)``: a value a module call passes names the argument and its use."""
+    if isinstance(node, UnknownNode):
+        return node
+    org = origin(node.origin)
+    if isinstance(node, ScalarNode):
+        return ScalarNode(loc=node.loc, value=node.value, origin=org)
+    if isinstance(node, ChoiceNode):
+        options = [(label, annotate(v, origin) if v is not None else None) for label, v in node.options]
+        return ChoiceNode(loc=node.loc, origin=node.origin, options=options)
+    if isinstance(node, MapNode):
+        return MapNode(
+            loc=node.loc,
+            origin=org,
+            items={k: annotate(v, origin) for k, v in node.items.items()},
+            key_locs=dict(node.key_locs),
+        )
+    if isinstance(node, ListNode):
+        return ListNode(loc=node.loc, origin=org, items=[annotate(v, origin) for v in node.items])
+    return node
+
+
+# -- instance choices ------------------------------------------------------------------------------
+
+# ``each.key``/``each.value``/``count.index`` of a resource or module call over a known collection
+# are choices with one option per instance, labelled like these prefixes; values computed from
+# them are computed per instance (options with the same labels are the same instance).
+INSTANCE_LABELS = ("each.key = ", "count.index = ")
+
+
+def instance_labels(node: Node | None) -> tuple[str, ...] | None:
+    """The instance labels of a per-instance choice, else None."""
+    if isinstance(node, ChoiceNode) and node.options and node.options[0][0].startswith(INSTANCE_LABELS):
+        return tuple(label for label, _ in node.options)
+    return None
+
+
+def lift(nodes: list[Node], func: Callable[[list[Node]], Node], loc: Location) -> Node | None:
+    """``func`` applied per instance when some of ``nodes`` are per-instance choices (all with the
+    same instances): a choice of the results. None when no node is such a choice, or when they
+    disagree (the caller then treats the choices as it always does)."""
+    labels: tuple[str, ...] | None = None
+    for node in nodes:
+        found = instance_labels(node)
+        if found is None:
+            continue
+        if labels is None:
+            labels = found
+        elif found != labels:
+            return None
+    if labels is None:
+        return None
+    options: list[tuple[str, Node | None]] = []
+    for i, label in enumerate(labels):
+        picked: list[Node] = []
+        for node in nodes:
+            if isinstance(node, ChoiceNode) and instance_labels(node) is not None:
+                option = node.options[i][1]
+                picked.append(option if option is not None else ScalarNode(loc=node.loc, value=None))
+            else:
+                picked.append(node)
+        options.append((label, func(picked)))
+    return ChoiceNode(loc=loc, options=options)
 
 
 def shift(node: Node, move: Callable[[Location], Location]) -> Node:
@@ -359,6 +436,11 @@ class Evaluator:
         self.internal_errors: list[str] = []  # our own bugs, for tests; users get unknowns
         self.budget = MAX_WORK  # iterations left for for-expressions, template loops, dynamic blocks
         self._files: dict[Path, str | None] = {}
+        # Templates with unknown parts, as written (location -> text, owner, key path), for the
+        # secret rules: set to a dict by a module that records them, None otherwise.
+        self.partials: dict[Location, tuple[str, str, tuple[str, ...]]] | None = None
+        # Who is being evaluated (owner, key path), for the partials' context; set by the module.
+        self.context: tuple[str, tuple[str, ...]] = ("", ())
 
     # -- entry points ---------------------------------------------------------------------------
     def spend(self, count: int) -> bool:
@@ -396,6 +478,14 @@ class Evaluator:
                 ]
                 return ChoiceNode(loc=node.loc, options=options)
             if step.unknown is not None:
+                rest = steps[idx + 1 :]
+                lifted = lift(
+                    [step.unknown],
+                    lambda k, n=node, r=rest, at=step.loc: self.apply(n, [_index_step(k[0], at), *r], loc),
+                    loc,
+                )
+                if isinstance(lifted, ChoiceNode) and self.spend(len(lifted.options)):
+                    return lifted
                 return unknown(loc, "unknown index", ref=first_ref(step.unknown))
             key = step.key
             if isinstance(node, MapNode):
@@ -463,7 +553,13 @@ class Evaluator:
             key_tree, value_tree = elem.children[0], elem.children[-1]
             key_loc = self._loc(key_tree, src)
             key = self._object_key(key_tree, src, scope)
-            value = self._ev(value_tree, src, scope)
+            outer = self.context
+            if key is not None:
+                self.context = (outer[0], (*outer[1], key))
+            try:
+                value = self._ev(value_tree, src, scope)
+            finally:
+                self.context = outer
             if key is None:
                 continue  # a computed key we cannot know: the entry is left out
             node.items.pop(key, None)
@@ -493,7 +589,8 @@ class Evaluator:
         if len(kids) != 3:
             return unknown(self._loc(t, src), "malformed conditional")
         cond, yes, no = kids
-        predicate = truth(self._ev(cond, src, scope))
+        pred_node = self._ev(cond, src, scope)
+        predicate = truth(pred_node)
         if predicate is True:
             return self._ev(yes, src, scope)
         if predicate is False:
@@ -501,10 +598,21 @@ class Evaluator:
         label = HExpr(cond, src).text()
         a = self._ev(yes, src, scope)
         b = self._ev(no, src, scope)
-        return ChoiceNode(
-            loc=self._loc(t, src),
-            options=[(f"{label} is true", none_if_null(a)), (f"{label} is false", none_if_null(b))],
-        )
+        loc = self._loc(t, src)
+
+        def pick(p: list[Node]) -> Node:
+            chosen = truth(p[0])
+            if chosen is None:
+                return ChoiceNode(
+                    loc=loc,
+                    options=[(f"{label} is true", none_if_null(a)), (f"{label} is false", none_if_null(b))],
+                )
+            return a if chosen else b
+
+        lifted = lift([pred_node], pick, loc)
+        if lifted is not None:
+            return lifted
+        return pick([pred_node])
 
     def _binary(self, t: Any, src: Src, scope: Scope) -> Node:
         kids = subtrees(t)
@@ -517,13 +625,22 @@ class Evaluator:
             return unknown(loc, "malformed operation")
         op = str(term_kids[0].children[0]).strip()
         left = self._ev(lhs, src, scope)
+        if instance_labels(left) is not None:
+            right = self._ev(term_kids[1], src, scope)
+            lifted = lift([left, right], lambda p: _logic_or_binary(op, p[0], p[1], loc), loc)
+            if lifted is not None:
+                return lifted
         if op in ("&&", "||"):
             lt = truth(left)
             if op == "&&" and lt is False:
                 return ScalarNode(loc=loc, value=False)
             if op == "||" and lt is True:
                 return ScalarNode(loc=loc, value=True)
-            rt = truth(self._ev(term_kids[1], src, scope))
+            right = self._ev(term_kids[1], src, scope)
+            lifted = lift([left, right], lambda p: _logic_or_binary(op, p[0], p[1], loc), loc)
+            if lifted is not None:
+                return lifted
+            rt = truth(right)
             if op == "&&" and rt is False:
                 return ScalarNode(loc=loc, value=False)
             if op == "||" and rt is True:
@@ -532,6 +649,9 @@ class Evaluator:
                 return unknown(loc, "logic on unknown values")
             return ScalarNode(loc=loc, value=(lt and rt) if op == "&&" else (lt or rt))
         right = self._ev(term_kids[1], src, scope)
+        lifted = lift([left, right], lambda p: binary(op, p[0], p[1], loc), loc)
+        if lifted is not None:
+            return lifted
         return binary(op, left, right, loc)
 
     def _unary(self, t: Any, src: Src, scope: Scope) -> Node:
@@ -621,10 +741,17 @@ class Evaluator:
             if not isinstance(last, ListNode):
                 return unknown(loc, f"{fname}() with expanded unknown arguments", ref=first_ref(last))
             args = [*args[:-1], *last.items]
-        try:
-            return fn(self, args, loc)
-        except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, OverflowError) as exc:
-            return error(loc, f"{fname}(): {exc}")
+
+        def invoke(values: list[Node]) -> Node:
+            try:
+                return fn(self, values, loc)
+            except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError, OverflowError) as exc:
+                return error(loc, f"{fname}(): {exc}")
+
+        lifted = lift(args, invoke, loc)
+        if lifted is not None:
+            return lifted
+        return invoke(args)
 
     # -- for expressions ------------------------------------------------------------------------
     def _for(self, t: Any, src: Src, scope: Scope) -> Node:
@@ -691,7 +818,12 @@ class Evaluator:
                     continue
                 parts.append(_directive_part(inner, src))
         inside = Location(loc.path, loc.line, loc.column + 1)  # after the opening quote
-        return self.template(_merge_text(parts), loc, scope, json_move=string_mover(inside))
+
+        def written() -> str:
+            text = HExpr(t, src).raw()
+            return text[1:-1] if len(text) >= 2 and text[0] == '"' and text[-1] == '"' else text
+
+        return self.template(_merge_text(parts), loc, scope, json_move=string_mover(inside), source=written)
 
     def _template_string(self, t: Any, src: Src, scope: Scope) -> Node:
         raw = str(t.children[0])
@@ -705,6 +837,7 @@ class Evaluator:
         opener = value[:first_nl]
         lines = value[first_nl + 1 :].split("\n")
         body_lines = lines[:-2] if len(lines) >= 2 else []
+        written = "".join(x + "\n" for x in body_lines)  # as written, indentation kept
         removed = [0] * len(body_lines)
         if opener.startswith("<<-") and body_lines:
             widths = [len(x) - len(x.lstrip(" \t")) for x in body_lines if x.strip()]
@@ -730,7 +863,7 @@ class Evaluator:
             return src.loc(line + pos.line, pos.column + extra)
 
         parts = text_parts(split_template(body), src.path, locate)
-        return self.template(parts, loc, scope, json_move=move)
+        return self.template(parts, loc, scope, json_move=move, source=lambda: written)
 
     def template(
         self,
@@ -738,10 +871,14 @@ class Evaluator:
         loc: Location,
         scope: Scope,
         json_move: Callable[[Location], Location] | None = None,
+        source: Callable[[], str] | None = None,
     ) -> Node:
         """Evaluate template parts: a string when every part is known; a lone interpolation
         keeps its type; with ``json_move`` (heredocs, template files) a JSON document with
-        unknown parts is still read, its unknown parts as unknown nodes."""
+        unknown parts is still read, its unknown parts as unknown nodes. Parts that differ per
+        instance (``each.key``) give one string per instance. A template that stays unknown is
+        recorded as written (``source()``) in ``partials``: a credential written beside an
+        interpolation is still a literal in the code."""
         parts = [p for p in _strip_parts(parts) if p.kind != "text" or p.text]
         if len(parts) == 1 and parts[0].kind == "interp":
             return self.eval(parts[0].expr, scope)
@@ -759,6 +896,49 @@ class Evaluator:
         holes = [s for s in segs if isinstance(s, _Hole)]
         if not holes:
             return ScalarNode(loc=loc, value="".join(s for s in segs if isinstance(s, str)))
+        lifted = lift([h.node for h in holes], lambda p: self._fill(segs, p, loc, json_move), loc)
+        if lifted is not None:
+            return lifted
+        result = self._finish(segs, holes, loc, json_move)
+        partials = self.partials
+        if (
+            isinstance(result, UnknownNode)
+            and source is not None
+            and partials is not None
+            and loc not in partials
+        ):
+            text = source()
+            if text.strip():
+                partials[loc] = (text, *self.context)
+        return result
+
+    def _fill(
+        self,
+        segs: list[Seg],
+        values: list[Node],
+        loc: Location,
+        json_move: Callable[[Location], Location] | None,
+    ) -> Node:
+        """One instance of a template: its holes replaced by that instance's values."""
+        out: list[Seg] = []
+        it = iter(values)
+        for seg in segs:
+            if isinstance(seg, _Hole):
+                out.extend(segments(next(it)))
+            else:
+                out.append(seg)
+        holes = [s for s in out if isinstance(s, _Hole)]
+        if not holes:
+            return ScalarNode(loc=loc, value="".join(s for s in out if isinstance(s, str)))
+        return self._finish(out, holes, loc, json_move)
+
+    def _finish(
+        self,
+        segs: list[Seg],
+        holes: list[_Hole],
+        loc: Location,
+        json_move: Callable[[Location], Location] | None,
+    ) -> Node:
         if json_move is not None:
             doc = self._salvage_json(segs, loc, json_move)
             if doc is not None:
@@ -848,14 +1028,17 @@ class Evaluator:
 
             parts = text_parts(split_template(value), base.path, locate)
             inside = Location(base.path, base.line, base.column + 1)
-            return self.template(parts, base, scope, json_move=string_mover(inside))
+            return self.template(parts, base, scope, json_move=string_mover(inside), source=lambda v=value: v)
         if isinstance(node, MapNode):
-            return MapNode(
-                loc=node.loc,
-                origin=node.origin,
-                items={k: self._ev_json(v, scope) for k, v in node.items.items()},
-                key_locs=dict(node.key_locs),
-            )
+            items: dict[str, Node] = {}
+            outer = self.context
+            try:
+                for k, v in node.items.items():
+                    self.context = (outer[0], (*outer[1], k))
+                    items[k] = self._ev_json(v, scope)
+            finally:
+                self.context = outer
+            return MapNode(loc=node.loc, origin=node.origin, items=items, key_locs=dict(node.key_locs))
         if isinstance(node, ListNode):
             return ListNode(
                 loc=node.loc, origin=node.origin, items=[self._ev_json(v, scope) for v in node.items]
@@ -1075,6 +1258,34 @@ def iterate(node: Node | None) -> list[tuple[Node, Node]] | None:
             return None
         return [(ScalarNode(loc=node.key_loc(k), value=k), node.items[k]) for k in sorted(node.items)]
     return None
+
+
+def _index_step(node: Node, loc: Location) -> Step:
+    """``[key]`` for a known key node (one instance's ``count.index`` or ``each.key``)."""
+    if (
+        isinstance(node, ScalarNode)
+        and isinstance(node.value, (str, int, float))
+        and not isinstance(node.value, bool)
+    ):
+        key = node.value
+        if isinstance(key, float) and key.is_integer():
+            key = int(key)
+        return Step("index", key if not isinstance(key, float) else str(key), loc)
+    return Step("index", None, loc, unknown=node)
+
+
+def _logic_or_binary(op: str, left: Node, right: Node, loc: Location) -> Node:
+    """One instance's ``a && b`` / ``a || b`` / comparison or arithmetic."""
+    if op in ("&&", "||"):
+        lt, rt = truth(left), truth(right)
+        if op == "&&" and (lt is False or rt is False):
+            return ScalarNode(loc=loc, value=False)
+        if op == "||" and (lt is True or rt is True):
+            return ScalarNode(loc=loc, value=True)
+        if lt is None or rt is None:
+            return unknown(loc, "logic on unknown values")
+        return ScalarNode(loc=loc, value=(lt and rt) if op == "&&" else (lt or rt))
+    return binary(op, left, right, loc)
 
 
 def binary(op: str, left: Node, right: Node, loc: Location) -> Node:

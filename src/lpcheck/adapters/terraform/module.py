@@ -1,13 +1,30 @@
 """One Terraform module (the files of one directory) -> resource views -> handlers -> model.
 
-Every file is parsed first (a file that fails is reported and the others still count); then
-variables take their value (declared default, overridden by ``terraform.tfvars``,
-``terraform.tfvars.json``, then ``*.auto.tfvars(.json)`` in lexical order), locals and
-references between resources are evaluated lazily with cycle protection, and each resource or
-data source becomes a ``ResourceView`` whose body is the evaluated attributes plus nested blocks
-(each block type a list of maps). A value that flows in from a variable is placed where it is
-used and names its source in ``origin``; literals written in this module (locals, other
-resources' attributes, policy documents) keep their own place.
+Every file is parsed first (``source.ModuleSource``: a file that fails is reported and the others
+still count); then variables take their value (declared default, overridden by
+``terraform.tfvars``, ``terraform.tfvars.json``, then ``*.auto.tfvars(.json)`` in lexical order),
+locals and references between resources are evaluated lazily with cycle protection, and each
+resource or data source becomes a ``ResourceView`` whose body is the evaluated attributes plus
+nested blocks (each block type a list of maps). A value that flows in from a variable is placed
+where it is used and names its source in ``origin``; literals written in this module (locals,
+other resources' attributes, policy documents) keep their own place.
+
+``count``/``for_each`` over a known collection bind ``count.index``/``each.key``/``each.value``
+to a choice with one option per instance (labelled ``each.key = "admin"``), so a value that
+differs per instance is reported for the instance that has it. A block with ``count = 0`` is
+never created: its view is in ``ctx.resources`` (count 0) for its neighbours but no handler sees it.
+
+Local child modules (``module "x" { source = "./modules/db" }``, ``"../../"``) are evaluated too,
+recursively (depth ``MAX_DEPTH``, cycle-safe, each directory parsed once per process): the
+call's arguments, evaluated in the caller, are the child's variable values (tfvars apply to the
+root only), the child's resources get addresses ``module.x.<type>.<name>`` and go through the
+handlers into the same model, and ``module.x.<output>`` resolves from the child's outputs. A
+value the caller passes keeps the caller's place (the argument's literal) and names the
+argument and its use in ``origin``; what the child writes itself keeps the child's place, so a
+finding caused by an argument points into the calling file. Each call is also a view of type
+``module`` (address ``module.x``, body = its evaluated arguments) for handlers that look for
+references (a queue passed as a module's dead-letter target). Registry, git and HTTP sources are
+never fetched: their outputs are unknown.
 
 All views are built before any handler runs (``ctx.resources`` is complete), and a handler that
 raises is reported as an internal error without stopping the module.
@@ -15,6 +32,8 @@ raises is reported as an internal error without stopping the module.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,26 +47,29 @@ from lpcheck.adapters.terraform.evaluate import (
     LitExpr,
     Scope,
     Step,
+    annotate,
     error,
     first_ref,
     iterate,
     none_if_null,
     number,
     relocate,
+    to_text,
     truth,
     unknown,
 )
+from lpcheck.adapters.terraform.source import Decl, ModuleSource, Variable, load_directory
 from lpcheck.adapters.view import ResourceView
-from lpcheck.errors import ParseFailure
 from lpcheck.location import Location
 from lpcheck.model.container import Model
 from lpcheck.model.resources import StringLiteral, TemplateParameter
 from lpcheck.model.values import Value
-from lpcheck.parsers.hcl import Attr, Block, Body, HExpr
-from lpcheck.parsers.nodes import ListNode, MapNode, Node, ScalarNode, UnknownNode
+from lpcheck.parsers.hcl import Block, Body, HExpr
+from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode, iter_scalars
 from lpcheck.result import AdaptResult
 
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle"})
+MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 NAME_ATTRIBUTES = (
     "bucket",
     "name",
@@ -59,204 +81,109 @@ NAME_ATTRIBUTES = (
     "arn",
 )
 POLICY_DOCUMENT = "aws_iam_policy_document"
+MAX_DEPTH = 5  # nested module calls followed
+MAX_INSTANCES = 64  # count/for_each instances told apart; beyond, each.* and count.index are unknown
+# data "aws_partition": every partition shares AWS managed policy names and service principals,
+# so "arn:${data.aws_partition.current.partition}:iam::aws:policy/X" is that policy (the
+# CloudFormation front-end reads AWS::Partition the same way).
+PARTITION = {
+    "partition": "aws",
+    "id": "aws",
+    "dns_suffix": "amazonaws.com",
+    "reverse_dns_prefix": "com.amazonaws",
+}
 _VAR_USE = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
+_USED = ", used "
+
+__all__ = ["Decl", "TerraformModule", "Variable", "adapt_files"]
 
 
 @dataclass(slots=True)
-class Decl:
-    """A resource or data source block."""
+class Call:
+    """How a child module instance is called."""
 
-    mode: str  # "managed" or "data"
-    type: str
-    name: str
-    loc: Location
-    body: Body
-
-    @property
-    def address(self) -> str:
-        return f"{self.type}.{self.name}" if self.mode == "managed" else f"data.{self.type}.{self.name}"
-
-    @property
-    def handler_key(self) -> str:
-        return self.type if self.mode == "managed" else f"data.{self.type}"
-
-
-@dataclass(slots=True)
-class Variable:
-    name: str
-    loc: Location
-    body: Body
-
-
-def read_text(path: Path, shown: str) -> str:
-    """A file's text; ParseFailure for binary or non-UTF-8 content."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseFailure(Location(shown, 1, 1), f"cannot read the file: {exc.strerror or exc}") from None
-    if b"\x00" in data:
-        raise ParseFailure(Location(shown, 1, 1), "binary content, not Terraform text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise ParseFailure(Location(shown, line, column), "not valid UTF-8 text") from None
-
-
-def _kind(name: str) -> str | None:
-    low = name.lower()
-    if low.endswith(".tf.json"):
-        return "tf.json"
-    if low.endswith(".tf"):
-        return "tf"
-    if low == "terraform.tfvars" or low.endswith(".auto.tfvars"):
-        return "tfvars"
-    if low == "terraform.tfvars.json" or low.endswith(".auto.tfvars.json"):
-        return "tfvars.json"
-    if low.endswith(".tfvars"):
-        return "other-tfvars"
-    if low.endswith(".tfvars.json"):
-        return "other-tfvars.json"
-    return None
-
-
-def _tfvars_rank(name: str) -> tuple[int, str]:
-    low = name.lower()
-    if low == "terraform.tfvars":
-        return 0, low
-    if low == "terraform.tfvars.json":
-        return 1, low
-    return 2, name
+    name: str  # the call's label
+    address: str  # "module.db", "module.db.module.instance"
+    block: Block
+    parent: TerraformModule
+    scope: Scope  # each.*/count.index of the call's instances, in the caller
+    instances: int | None
 
 
 class TerraformModule:
     """The declarations of one module and the lazy, cycle-safe evaluation of their values."""
 
     def __init__(self, files: list[Path], display: Callable[[Path], str], result: AdaptResult) -> None:
+        source = ModuleSource.from_files(files, display)
+        result.problems.extend(source.problems)
+        self._setup(source, display, result, None)
+
+    @classmethod
+    def _child(cls, source: ModuleSource, call: Call) -> TerraformModule:
+        inst = cls.__new__(cls)
+        inst._setup(source, call.parent.display, call.parent.result, call)
+        return inst
+
+    def _setup(
+        self, source: ModuleSource, display: Callable[[Path], str], result: AdaptResult, call: Call | None
+    ) -> None:
+        self.source = source
         self.display = display
         self.result = result
-        self.base_dir = files[0].parent if files else None
-        self.variables: dict[str, Variable] = {}
-        self.locals: dict[str, Attr] = {}
-        self.decls: dict[str, Decl] = {}
-        self.providers: list[Block] = []
-        self.modules: list[Block] = []
-        self.outputs: list[Block] = []
-        self.terraform: list[Block] = []
-        self.texts: list[str] = []
-        self.tfvars: dict[str, tuple[Node, str]] = {}  # name -> (value, file shown)
+        self.call = call
+        self.parent = call.parent if call is not None else None
+        self.root: TerraformModule = self.parent.root if self.parent is not None else self
+        self.prefix = f"{call.address}." if call is not None else ""
+        self.depth = self.parent.depth + 1 if self.parent is not None else 0
+        self.base_dir = source.base_dir
+        real = _real(self.base_dir)
+        self.chain: tuple[str, ...] = (*(self.parent.chain if self.parent else ()), *([real] if real else []))
+        self.multiplier: int | None = 1
+        if call is not None and self.parent is not None:
+            self.multiplier = _times(self.parent.multiplier, call.instances)
+        # declarations (shared with every other instance of the same directory: read only)
+        self.variables: dict[str, Variable] = source.variables
+        self.locals = source.locals
+        self.decls: dict[str, Decl] = source.decls
+        self.providers = source.providers
+        self.modules = source.modules
+        self.outputs = source.outputs
+        self.terraform = source.terraform
+        self.texts = source.texts
         self.ev = Evaluator(self, self.base_dir, display)
         self.literal_ev = Evaluator(None, self.base_dir, display)
-        self._var_cache: dict[str, tuple[Node, Callable[[Node], str]] | None] = {}
+        if call is None:
+            self.ev.partials = {}  # templates with unknown parts, for the secret rules
+        self.tfvars: dict[str, tuple[Node, str]] = {}
+        if call is None:
+            for name, (expr, shown) in source.tfvars.items():
+                self.tfvars[name] = (self.literal_ev.eval(expr), shown)
+        # a child keeps what its caller passed where the caller wrote it
+        own = source.own_paths
+        self._keep: Callable[[Node], bool] | None = (
+            (lambda n: n.loc.path not in own) if call is not None else None
+        )
+        self._calls: dict[str, Block] = {}
+        for block in self.modules:
+            self._calls.setdefault(block.labels[0], block)
+        self._outputs: dict[str, Block] = {}
+        for block in self.outputs:
+            self._outputs.setdefault(block.labels[0], block)
+        self._var_cache: dict[str, tuple[Node, Callable[[Node], str] | None, bool] | None] = {}
         self._local_cache: dict[str, Node] = {}
         self._attr_cache: dict[tuple[str, str], Node] = {}
         self._body_cache: dict[str, MapNode] = {}
         self._doc_cache: dict[str, Node] = {}
-        self._count_cache: dict[str, int | None] = {}
+        self._inst_cache: dict[str, tuple[int | None, Scope]] = {}
+        self._arg_cache: dict[tuple[str, str], Node] = {}
+        self._call_bodies: dict[str, MapNode] = {}
+        self._output_cache: dict[str, Node | None] = {}
+        self._children: dict[str, TerraformModule | None] = {}
+        self._relative: dict[str, str] = {}
         self._busy: set[tuple[str, str]] = set()
         self.origin_vars: dict[str, str] = {}  # origin text -> variable name, for consumed values
         self.dynamic_unknown: dict[str, set[str]] = {}
         self._current: str | None = None
-        tfvars_files: list[tuple[Path, str]] = []
-        overrides: list[tuple[Path, str]] = []
-        for path in files:
-            kind = _kind(path.name)
-            if kind is None:
-                continue
-            if kind in ("tfvars", "tfvars.json"):
-                tfvars_files.append((path, kind))
-            elif kind in ("tf", "tf.json") and _is_override(path.name):
-                overrides.append((path, kind))
-            else:
-                self._load(path, kind)
-        for path, kind in sorted(overrides, key=lambda pk: pk[0].name):
-            self._load(path, kind, override=True)
-        for path, kind in sorted(tfvars_files, key=lambda pk: _tfvars_rank(pk[0].name)):
-            self._load(path, kind)
-
-    # -- loading --------------------------------------------------------------------------------
-    def _load(self, path: Path, kind: str, override: bool = False) -> None:
-        shown = self.display(path)
-        try:
-            text = read_text(path, shown)
-            if kind in ("tf", "tfvars", "other-tfvars"):
-                from lpcheck.parsers.hcl import parse_hcl
-
-                body = parse_hcl(text, shown)
-            else:
-                from lpcheck.parsers.jsonpos import parse_json
-
-                root = parse_json(text, shown)
-                body = None
-        except ParseFailure as exc:
-            self.result.problems.append(exc)
-            return
-        except Exception as exc:  # a parser bug: report it, keep the other files
-            self.result.problems.append(
-                RuntimeError(f"internal error parsing {shown}: {type(exc).__name__}: {exc}")
-            )
-            return
-        if kind.startswith("other-"):
-            return  # only loaded with -var-file: checked for syntax, values not applied
-        self.texts.append(text)
-        if kind == "tfvars":
-            assert body is not None
-            for name, attr in body.attrs.items():
-                self.tfvars[name] = (self.literal_ev.eval(attr.expr), shown)
-            return
-        if kind == "tfvars.json":
-            if isinstance(root, MapNode):
-                for name, value in root.items.items():
-                    self.tfvars[name] = (value, shown)
-            return
-        if kind == "tf.json":
-            from lpcheck.adapters.terraform.tfjson import read_json_config
-
-            body = read_json_config(root)
-        assert body is not None
-        self._declare(body, override)
-
-    def _declare(self, body: Body, override: bool = False) -> None:
-        """Record the blocks of one file; an override file (``override.tf``, ``*_override.tf``)
-        merges into the blocks it names, as Terraform does."""
-        for block in body.blocks:
-            kind, labels = block.type, block.labels
-            if kind in ("resource", "data") and len(labels) >= 2:
-                decl = Decl(
-                    "managed" if kind == "resource" else "data", labels[0], labels[1], block.loc, block.body
-                )
-                existing = self.decls.get(decl.address)
-                if existing is None:
-                    self.decls[decl.address] = decl
-                elif override:
-                    _merge_body(existing.body, block.body)
-            elif kind == "variable" and labels:
-                variable = self.variables.get(labels[0])
-                if variable is None:
-                    self.variables[labels[0]] = Variable(labels[0], block.loc, block.body)
-                elif override:
-                    _merge_body(variable.body, block.body)
-            elif kind == "locals":
-                for name, attr in block.body.attrs.items():
-                    if override or name not in self.locals:
-                        self.locals[name] = attr
-            elif kind in ("provider", "module", "output") and labels:
-                found = (
-                    self.providers
-                    if kind == "provider"
-                    else self.modules
-                    if kind == "module"
-                    else self.outputs
-                )
-                same = next((b for b in found if b.labels[:1] == labels[:1]), None) if override else None
-                if same is not None:
-                    _merge_body(same.body, block.body)
-                else:
-                    found.append(block)
-            elif kind == "terraform":
-                self.terraform.append(block)
 
     # -- references (the evaluator's Refs protocol) --------------------------------------------
     def ref(self, root: str, steps: list[Step], loc: Location, ev: Evaluator, scope: Scope) -> Node:
@@ -269,18 +196,26 @@ class TerraformModule:
             if first is None:
                 return unknown(loc, "local without a name")
             value = ev.apply(self.local(str(first), loc), steps[1:], loc)
-            return relocate(value, loc, _written_at(f"local.{first}"), deep=False)
+            return relocate(value, loc, _written_at(f"local.{first}"), deep=False, keep=self._keep)
         if root in ("each", "count", "self"):
             return unknown(loc, f"{root}.* is known only per instance")
         if root == "path":
             if first in ("module", "root"):
                 return ScalarNode(loc=loc, value=".")
             return unknown(loc, "path.cwd")
-        if root in ("terraform", "module"):
+        if root == "module":
+            if first is None:
+                return unknown(loc, "module without a name")
+            return self.module_output(str(first), steps[1:], loc)
+        if root == "terraform":
             return unknown(loc, f"{root}.* is not evaluated")
         if root == "data":
             if len(steps) < 2 or steps[0].kind != "attr" or steps[1].kind != "attr":
                 return unknown(loc, "malformed data reference")
+            if steps[0].key == "aws_partition":
+                rest = [s for s in steps[2:] if s.kind == "attr"]
+                if rest and str(rest[0].key) in PARTITION:
+                    return ScalarNode(loc=loc, value=PARTITION[str(rest[0].key)])
             address = f"data.{steps[0].key}.{steps[1].key}"
             return self.resource_ref(address, steps[2:], loc)
         if first is not None:
@@ -293,36 +228,91 @@ class TerraformModule:
         found = self._var_value(name)
         if found is None:
             return unknown(loc, f"variable {name} has no default")
-        node, origin = found
-        return relocate(node, loc, origin)
+        node, origin, passed = found
+        if passed or origin is None:
+            return annotate(node, self._argument_origin(name, loc))
+        return relocate(node, loc, origin, keep=self._keep)
 
-    def _var_value(self, name: str) -> tuple[Node, Callable[[Node], str]] | None:
+    def _var_value(self, name: str) -> tuple[Node, Callable[[Node], str] | None, bool] | None:
+        """(value, origin maker, passed by the caller) of variable ``name``; None if unset."""
         if name in self._var_cache:
             return self._var_cache[name]
-        found: tuple[Node, Callable[[Node], str]] | None = None
+        key = ("var", name)
+        if key in self._busy:
+            return None  # an argument that depends on the module's own output: unknown
+        found: tuple[Node, Callable[[Node], str] | None, bool] | None = None
         origins = self.origin_vars
-        if name in self.tfvars:
-            node, _shown = self.tfvars[name]
+        self._busy.add(key)
+        try:
+            call = self.call
+            attr = call.block.body.attrs.get(name) if call is not None and name not in MODULE_META else None
+            if call is not None and attr is not None:
+                node = call.parent.call_argument(call.name, name)
+                found = (self._typed(name, node), None, True)
+            elif call is None and name in self.tfvars:
+                node, _shown = self.tfvars[name]
 
-            def from_file(n: Node, _name: str = name) -> str:
-                text = f"{n.loc.path}:{n.loc.line}"
-                origins[text] = _name
-                return text
-
-            found = (node, from_file)
-        else:
-            variable = self.variables.get(name)
-            attr = variable.body.attrs.get("default") if variable is not None else None
-            if attr is not None:
-                node = self.literal_ev.eval(attr.expr)
-
-                def from_default(n: Node, _name: str = name) -> str:
-                    text = f"default of variable {_name} ({n.loc.path}:{n.loc.line})"
+                def from_file(n: Node, _name: str = name) -> str:
+                    text = f"{n.loc.path}:{n.loc.line}"
                     origins[text] = _name
                     return text
 
-                found = (node, from_default)
+                found = (self._typed(name, node), from_file, False)
+            else:
+                variable = self.variables.get(name)
+                default = variable.body.attrs.get("default") if variable is not None else None
+                if default is not None:
+                    node = self.literal_ev.eval(default.expr)
+
+                    def from_default(n: Node, _name: str = name) -> str:
+                        text = f"default of variable {_name} ({n.loc.path}:{n.loc.line})"
+                        origins[text] = _name
+                        return text
+
+                    found = (self._typed(name, node), from_default, False)
+        finally:
+            self._busy.discard(key)
         self._var_cache[name] = found
+        return found
+
+    def _typed(self, name: str, node: Node) -> Node:
+        """The value converted to the variable's declared type (``optional`` attributes)."""
+        spec = self.source.variable_type(name)
+        if spec is None:
+            return node
+        from lpcheck.adapters.terraform.types import convert
+
+        return convert(node, spec, self.literal_ev)
+
+    def _argument_origin(self, name: str, loc: Location) -> Callable[[str | None], str]:
+        """``argument x of module.m, used by module.m.aws_y.z (path:line)``: where a value the
+        caller passed is used (the outermost call's argument is kept through nested calls)."""
+        call = self.call
+        assert call is not None
+        where = f"{self.root.relative(loc.path)}:{loc.line}"
+        used = f"used by {self.prefix}{self._current} ({where})" if self._current else f"used at {where}"
+
+        def origin(existing: str | None) -> str:
+            if existing and _USED in existing:
+                base = existing[: existing.index(_USED)]
+            elif existing:
+                base = f"{existing}, argument {name} of {call.address}"
+            else:
+                base = f"argument {name} of {call.address}"
+            return f"{base}, {used}"
+
+        return origin
+
+    def relative(self, path: str) -> str:
+        """A path shown in a finding, relative to the scanned module's directory (for origins)."""
+        found = self._relative.get(path)
+        if found is None:
+            start = os.path.dirname(self.display(self.base_dir / "main.tf")) if self.base_dir else ""
+            try:
+                found = os.path.relpath(path, start or ".")
+            except ValueError:
+                found = path
+            self._relative[path] = found
         return found
 
     def local(self, name: str, loc: Location) -> Node:
@@ -335,38 +325,43 @@ class TerraformModule:
         if key in self._busy:
             return unknown(loc, f"local.{name} refers to itself")
         self._busy.add(key)
+        outer = self.ev.context
+        self.ev.context = (f"{self.prefix}local.{name}", (name,))
         try:
             value = self.ev.eval(attr.expr)
         finally:
             self._busy.discard(key)
+            self.ev.context = outer
         self._local_cache[name] = value
         return value
 
     def resource_ref(self, address: str, steps: list[Step], loc: Location) -> Node:
         """``aws_x.y.attr``: the literal the resource sets, else unknown naming the resource."""
+        target = self.prefix + address
         decl = self.decls.get(address)
         if decl is None or self.count(decl) == 0:
-            return unknown(loc, f"{address} is not in this module", ref=address)
+            return unknown(loc, f"{address} is not in this module", ref=target)
+        instance: Step | None = None
         if steps and steps[0].kind == "index":
-            steps = steps[1:]  # one instance of a count/for_each resource
+            instance, steps = steps[0], steps[1:]  # one instance of a count/for_each resource
         if not steps or steps[0].kind != "attr":
-            return unknown(loc, f"reference to {address}", ref=address)
+            return unknown(loc, f"reference to {address}", ref=target)
         attr = str(steps[0].key)
         if decl.mode == "data" and decl.type == POLICY_DOCUMENT and attr in ("json", "minified_json"):
-            doc = self.policy_document(decl)
-            return doc if len(steps) == 1 else unknown(loc, "inside a rendered document", ref=address)
+            doc = _pick_instance(self.policy_document(decl), instance)
+            return doc if len(steps) == 1 else unknown(loc, "inside a rendered document", ref=target)
         if attr in decl.body.attrs and attr not in META_ARGUMENTS:
             value = self.attribute(decl, attr)
         elif any(
             b.type == attr or (b.type == "dynamic" and b.labels[:1] == [attr]) for b in decl.body.blocks
         ):
-            value = self.body(decl).items.get(attr) or unknown(loc, ref=address)
+            value = self.body(decl).items.get(attr) or unknown(loc, ref=target)
         else:
-            return unknown(loc, f"{address}.{attr} is computed", ref=address)
-        result = self.ev.apply(value, steps[1:], loc)
+            return unknown(loc, f"{address}.{attr} is computed", ref=target)
+        result = self.ev.apply(_pick_instance(value, instance), steps[1:], loc)
         if isinstance(result, UnknownNode):
-            return UnknownNode(loc=loc, reason=result.reason or f"{address}.{attr} is computed", ref=address)
-        return relocate(result, loc, _written_at(f"{address}.{attr}"), deep=False)
+            return UnknownNode(loc=loc, reason=result.reason or f"{address}.{attr} is computed", ref=target)
+        return relocate(result, loc, _written_at(f"{target}.{attr}"), deep=False, keep=self._keep)
 
     def attribute(self, decl: Decl, attr: str) -> Node:
         key = (decl.address, attr)
@@ -374,31 +369,46 @@ class TerraformModule:
         if cached is not None:
             return cached
         if key in self._busy:
-            return unknown(decl.loc, f"{decl.address}.{attr} depends on itself", ref=decl.address)
+            return unknown(
+                decl.loc, f"{decl.address}.{attr} depends on itself", ref=self.prefix + decl.address
+            )
         self._busy.add(key)
+        outer = self.ev.context
+        self.ev.context = (self.prefix + decl.address, (attr,))
         try:
-            value = self.ev.eval(decl.body.attrs[attr].expr)
+            value = self.ev.eval(decl.body.attrs[attr].expr, self.instance_scope(decl))
         finally:
             self._busy.discard(key)
+            self.ev.context = outer
         self._attr_cache[key] = value
         return value
 
+    # -- count and for_each -------------------------------------------------------------------------
     def count(self, decl: Decl) -> int | None:
         """Instances the block creates: literal count, size of a known for_each, 1, or None."""
-        address = decl.address
-        if address in self._count_cache:
-            return self._count_cache[address]
-        self._count_cache[address] = None  # a count that depends on itself is unknown
-        attrs = decl.body.attrs
-        result: int | None = 1
+        return self._instances(decl.address, decl.body.attrs)[0]
+
+    def instance_scope(self, decl: Decl) -> Scope:
+        """``each``/``count`` of a block's instances (a choice per instance when known)."""
+        return self._instances(decl.address, decl.body.attrs)[1]
+
+    def _instances(self, key: str, attrs: dict) -> tuple[int | None, Scope]:
+        cached = self._inst_cache.get(key)
+        if cached is not None:
+            return cached
+        self._inst_cache[key] = (None, EMPTY)  # a count that depends on itself is unknown
+        result: tuple[int | None, Scope] = (1, EMPTY)
         if "count" in attrs:
-            n = number(self.ev.eval(attrs["count"].expr))
-            result = int(n) if n is not None and n >= 0 else None
+            node = self.ev.eval(attrs["count"].expr)
+            n = number(node)
+            count = int(n) if n is not None and n >= 0 else None
+            result = (count, _count_scope(count, node.loc) if count else EMPTY)
         elif "for_each" in attrs:
             from lpcheck.adapters.terraform.functions import collection_size
 
-            result = collection_size(self.ev.eval(attrs["for_each"].expr))
-        self._count_cache[address] = result
+            node = self.ev.eval(attrs["for_each"].expr)
+            result = (collection_size(node), _each_scope(node))
+        self._inst_cache[key] = result
         return result
 
     # -- bodies -----------------------------------------------------------------------------------
@@ -420,7 +430,12 @@ class TerraformModule:
                 if value is not None:
                     result.items[name] = value
                     result.key_locs[name] = attr.key_loc
-            self._add_blocks(result, decl.body.blocks, EMPTY, top=True, path="")
+            outer = self.ev.context
+            self.ev.context = (self.prefix + decl.address, ())
+            try:
+                self._add_blocks(result, decl.body.blocks, self.instance_scope(decl), top=True, path="")
+            finally:
+                self.ev.context = outer
         finally:
             self._busy.discard(key)
             self._current = previous
@@ -430,11 +445,17 @@ class TerraformModule:
     def eval_body(self, body: Body, loc: Location, scope: Scope = EMPTY, path: str = "") -> MapNode:
         """Attributes (nulls left out: unset) and nested blocks (each type a list of maps)."""
         result = MapNode(loc=loc)
-        for name, attr in body.attrs.items():
-            value = none_if_null(self.ev.eval(attr.expr, scope))
-            if value is not None:
-                result.items[name] = value
-                result.key_locs[name] = attr.key_loc
+        outer = self.ev.context
+        keys = tuple(p for p in path.split(".") if p)
+        try:
+            for name, attr in body.attrs.items():
+                self.ev.context = (outer[0], (*keys, name))
+                value = none_if_null(self.ev.eval(attr.expr, scope))
+                if value is not None:
+                    result.items[name] = value
+                    result.key_locs[name] = attr.key_loc
+        finally:
+            self.ev.context = outer
         self._add_blocks(result, body.blocks, scope, top=False, path=path)
         return result
 
@@ -462,7 +483,9 @@ class TerraformModule:
 
     def _dynamic(self, block: Block, scope: Scope, path: str) -> list[Node]:
         """``dynamic "x"``: one block per element of a known ``for_each``; with an unknown
-        collection, one block whose iterator-dependent values are unknown."""
+        collection, one block whose iterator-dependent values are unknown. A block made from an
+        element the caller passed (a child module's ``dynamic "statement"`` over the caller's
+        statements) is placed at that element, in the calling file."""
         body = block.body
         content = next((b for b in body.blocks if b.type == "content"), None)
         if content is None:
@@ -485,10 +508,12 @@ class TerraformModule:
             inner = scope.bind_map({iterator: placeholder})
             return [self.eval_body(content.body, block.loc, inner, path + ".")]
         items: list[Node] = []
+        keep = self._keep
         for key, value in pairs:
             element = MapNode(loc=value.loc, items={"key": key, "value": value}, key_locs={})
             inner = scope.bind_map({iterator: element})
-            items.append(self.eval_body(content.body, block.loc, inner, path + "."))
+            at = value.loc if keep is not None and isinstance(value, MapNode) and keep(value) else block.loc
+            items.append(self.eval_body(content.body, at, inner, path + "."))
         return items
 
     def policy_document(self, decl: Decl) -> Node:
@@ -497,7 +522,7 @@ class TerraformModule:
             return cached
         key = (decl.address, "<document>")
         if key in self._busy:
-            return unknown(decl.loc, "policy document refers to itself", ref=decl.address)
+            return unknown(decl.loc, "policy document refers to itself", ref=self.prefix + decl.address)
         self._busy.add(key)
         try:
             from lpcheck.adapters.terraform.policydoc import build_document
@@ -516,18 +541,171 @@ class TerraformModule:
                 out.append(node.value)
         return tuple(out)
 
+    # -- module calls ---------------------------------------------------------------------------
+    def call_argument(self, call: str, name: str) -> Node:
+        """Argument ``name`` of module call ``call``, evaluated here (in the caller)."""
+        key = (call, name)
+        cached = self._arg_cache.get(key)
+        if cached is not None:
+            return cached
+        block = self._calls[call]
+        attr = block.body.attrs[name]
+        busy = (f"module.{call}", name)
+        if busy in self._busy:
+            return unknown(attr.key_loc, f"argument {name} of module.{call} depends on itself")
+        self._busy.add(busy)
+        outer = self.ev.context
+        self.ev.context = (f"{self.prefix}module.{call}", (name,))
+        try:
+            scope = self._instances(f"module.{call}", block.body.attrs)[1]
+            value = self.ev.eval(attr.expr, scope)
+        finally:
+            self._busy.discard(busy)
+            self.ev.context = outer
+        self._arg_cache[key] = value
+        return value
+
+    def call_body(self, call: str) -> MapNode:
+        """The evaluated arguments of a module call (the body of its ``module`` view)."""
+        cached = self._call_bodies.get(call)
+        if cached is not None:
+            return cached
+        block = self._calls[call]
+        result = MapNode(loc=block.loc)
+        for name, attr in block.body.attrs.items():
+            if name in MODULE_META:
+                continue
+            value = none_if_null(self.call_argument(call, name))
+            if value is not None:
+                result.items[name] = value
+                result.key_locs[name] = attr.key_loc
+        self._call_bodies[call] = result
+        return result
+
+    def child(self, name: str) -> TerraformModule | None:
+        """The instance of module call ``name`` when its source is a local directory that can be
+        read (and it is created at least once); None otherwise."""
+        if name in self._children:
+            return self._children[name]
+        self._children[name] = None  # also guards against a call that needs its own outputs
+        block = self._calls.get(name)
+        if block is None or self.depth >= MAX_DEPTH:
+            return None
+        directory = self._local_source(block)
+        if directory is None:
+            return None
+        count, scope = self._instances(f"module.{name}", block.body.attrs)
+        real = _real(directory)
+        if count == 0 or real is None or real in self.chain:
+            return None
+        source = load_directory(directory, self.display)
+        if source is None:
+            return None
+        call = Call(name, f"{self.prefix}module.{name}", block, self, scope, count)
+        child = TerraformModule._child(source, call)
+        self._children[name] = child
+        return child
+
+    def _local_source(self, block: Block) -> Path | None:
+        """The directory of a ``./`` or ``../`` source; registry, git, HTTP... sources are None."""
+        attr = block.body.attrs.get("source")
+        if attr is None or self.base_dir is None:
+            return None
+        node = self.literal_ev.eval(attr.expr)
+        text = node.value if isinstance(node, ScalarNode) else None
+        if not isinstance(text, str) or not text.startswith(("./", "../")) or text in ("./", "."):
+            return None
+        if "::" in text or "\x00" in text:
+            return None
+        directory = Path(os.path.normpath(self.base_dir / text))
+        return directory if directory.is_dir() else None
+
+    def module_output(self, name: str, steps: list[Step], loc: Location) -> Node:
+        """``module.x.out``: the child's output when it is a local module, else unknown."""
+        instance: Step | None = None
+        if steps and steps[0].kind == "index":
+            instance, steps = steps[0], steps[1:]
+        child = self.child(name) if name in self._calls else None
+        if child is None or not steps or steps[0].kind != "attr":
+            return unknown(loc, f"module.{name} outputs are not evaluated")
+        out = str(steps[0].key)
+        value = child.output(out)
+        if value is None:
+            return unknown(loc, f"module.{name} has no output {out}")
+        result = self.ev.apply(_pick_instance(value, instance), steps[1:], loc)
+        if isinstance(result, UnknownNode):
+            return UnknownNode(
+                loc=loc, reason=result.reason or f"output {out} of module.{name}", ref=result.ref
+            )
+        origin = _written_at(f"output {out} of {self.prefix}module.{name}")
+        return relocate(result, loc, origin, deep=False, keep=self._keep)
+
+    def output(self, name: str) -> Node | None:
+        if name in self._output_cache:
+            return self._output_cache[name]
+        block = self._outputs.get(name)
+        attr = block.body.attrs.get("value") if block is not None else None
+        if attr is None:
+            return None
+        key = ("output", name)
+        if key in self._busy:
+            return unknown(attr.key_loc, f"output {name} depends on itself")
+        self._busy.add(key)
+        outer = self.ev.context
+        self.ev.context = (f"{self.prefix}output.{name}", ("value",))
+        try:
+            value: Node | None = self.ev.eval(attr.expr)
+        finally:
+            self._busy.discard(key)
+            self.ev.context = outer
+        self._output_cache[name] = value
+        return value
+
+    def instances(self) -> list[TerraformModule]:
+        """This module and every local child module instance under it, callers first."""
+        out: list[TerraformModule] = [self]
+        for name in self._calls:
+            try:
+                child = self.child(name)
+            except Exception as exc:  # our bug: that call is not expanded, the rest is
+                self._problem(f"expanding module.{name}", exc)
+                continue
+            if child is not None:
+                out.extend(child.instances())
+        return out
+
     # -- adapting -------------------------------------------------------------------------------
     def adapt(self) -> None:
         model = self.result.model
+        instances = self.instances()
         views: dict[str, ResourceView] = {}
+        for instance in instances:
+            instance._views(views)
+        ctx = AdaptContext(model, "terraform", views)
+        # strings written in a child module's own files are its own scan's business
+        child_paths: set[str] = set()
+        for instance in instances[1:]:
+            child_paths |= instance.source.own_paths
+            child_paths |= {instance.display(p) for p, text in instance.ev._files.items() if text is not None}
+        strings = _Strings(model, child_paths)
+        for address, view in views.items():
+            if view.type != "module":
+                self._guard(
+                    f"recording strings of {address}", lambda v=view, a=address: strings.add(v.body, a)
+                )
+        self._guard("recording provider and backend settings", lambda: self._record_settings(strings))
+        self._guard("recording templates", lambda: self._record_partials(strings))
+        self._guard("recording variables", lambda: self._record_variables(ctx, strings))
+        self._guard("recording tfvars", lambda: self._record_tfvars(strings))
+        self._run_handlers(views, ctx)
+
+    def _views(self, views: dict[str, ResourceView]) -> None:
         for address, decl in self.decls.items():
             try:
-                count = self.count(decl)
-                if count == 0:
-                    continue  # never created
+                count = _times(self.count(decl), self.multiplier)
                 body = self.body(decl)
                 view = ResourceView(
-                    address=address,
+                    address=self.prefix + address,
                     type=decl.handler_key,
                     loc=decl.loc,
                     body=body,
@@ -539,43 +717,55 @@ class TerraformModule:
                     view.extra["policy_document"] = self.policy_document(decl)
                 if address in self.dynamic_unknown:
                     view.extra["dynamic_unknown"] = frozenset(self.dynamic_unknown[address])
-                views[address] = view
+                views[view.address] = view
+            except Exception as exc:
+                self._problem(f"adapting {self.prefix}{address}", exc)
+        for name, block in self._calls.items():
+            address = f"{self.prefix}module.{name}"
+            try:
+                count = _times(self._instances(f"module.{name}", block.body.attrs)[0], self.multiplier)
+                views[address] = ResourceView(
+                    address=address, type="module", loc=block.loc, body=self.call_body(name), count=count
+                )
             except Exception as exc:
                 self._problem(f"adapting {address}", exc)
-        ctx = AdaptContext(model, "terraform", views)
-        for address, view in views.items():
-            self._guard(
-                f"recording strings of {address}", lambda v=view, a=address: ctx.add_strings(v.body, a)
-            )
-        self._guard("recording provider and backend settings", lambda: self._record_settings(ctx))
-        self._guard("recording variables", lambda: self._record_variables(ctx))
-        self._run_handlers(views, ctx)
 
-    def _record_settings(self, ctx: AdaptContext) -> None:
+    def _record_settings(self, strings: _Strings) -> None:
         for block in self.providers:
-            ctx.add_strings(self.eval_body(block.body, block.loc), f"provider.{block.labels[0]}")
+            owner = f"provider.{block.labels[0]}"
+            strings.add(self._settings(block, owner), owner)
         for block in self.terraform:
             for inner in block.body.blocks:
                 if inner.type in ("backend", "cloud"):
                     label = f"terraform.{inner.type}" + (f".{inner.labels[0]}" if inner.labels else "")
-                    ctx.add_strings(self.eval_body(inner.body, inner.loc), label)
-        for block in self.modules:
-            ctx.add_strings(self.eval_body(block.body, block.loc), f"module.{block.labels[0]}")
-        for block in self.outputs:
-            attr = block.body.attrs.get("value")
-            if attr is not None:
-                ctx.add_strings(self.ev.eval(attr.expr), f"output.{block.labels[0]}", ("value",))
+                    strings.add(self._settings(inner, label), label)
+        for name in self._calls:
+            strings.add(self.call_body(name), f"module.{name}")
+        for name in self._outputs:
+            value = self.output(name)
+            if value is not None:
+                strings.add(value, f"output.{name}", ("value",))
 
-    def _record_variables(self, ctx: AdaptContext) -> None:
+    def _settings(self, block: Block, owner: str) -> MapNode:
+        outer = self.ev.context
+        self.ev.context = (owner, ())
+        try:
+            return self.eval_body(block.body, block.loc)
+        finally:
+            self.ev.context = outer
+
+    def _record_partials(self, strings: _Strings) -> None:
+        """Templates whose interpolations are unknown, as written: a credential beside them is
+        still a literal in the code (their values stay unknown for every other rule)."""
+        for loc, (text, owner, path) in (self.ev.partials or {}).items():
+            strings.record(text, loc, owner or "template", path, None)
+
+    def _record_variables(self, ctx: AdaptContext, strings: _Strings) -> None:
         model = self.result.model
         used = set()
         for text in self.texts:
             used.update(_VAR_USE.findall(text))
-        consumed = {
-            self.origin_vars[s.origin]
-            for s in model.of(StringLiteral)
-            if s.origin and s.origin in self.origin_vars
-        }
+        consumed = {self.origin_vars[head] for head in strings.origin_heads() if head in self.origin_vars}
         for name, variable in self.variables.items():
             attrs = variable.body.attrs
             default_node: Node | None = None
@@ -602,7 +792,18 @@ class TerraformModule:
                 )
             )
             if default_node is not None and name not in consumed:
-                ctx.add_strings(default_node, f"var.{name}", ("variable", name, "default"))
+                strings.add(default_node, f"var.{name}", ("variable", name, "default"))
+
+    def _record_tfvars(self, strings: _Strings) -> None:
+        """tfvars values no expression took (an undeclared or unused variable), where written."""
+        heads = strings.origin_heads()
+        for name, (node, _shown) in self.tfvars.items():
+            for path, scalar in iter_scalars(node, ("tfvars", name)):
+                if not isinstance(scalar.value, str) or not scalar.value:
+                    continue
+                if f"{scalar.loc.path}:{scalar.loc.line}" in heads:
+                    continue
+                strings.record(scalar.value, scalar.loc, "tfvars", path, None)
 
     def _run_handlers(self, views: dict[str, ResourceView], ctx: AdaptContext) -> None:
         from lpcheck.adapters.registry import load_handlers, tf_handlers
@@ -613,6 +814,8 @@ class TerraformModule:
             self._problem("loading resource handlers", exc)
             return
         for address, view in views.items():
+            if view.count == 0:
+                continue  # never created: only its neighbours read it
             for handler in tf_handlers(view.type):
                 try:
                     handler(view, ctx)
@@ -636,25 +839,106 @@ class TerraformModule:
         self.result.problems.append(RuntimeError(f"internal error {what}: {type(exc).__name__}: {exc}"))
 
 
-def _is_override(name: str) -> bool:
-    low = name.lower()
-    for suffix in (".tf.json", ".tf"):
-        if low.endswith(suffix):
-            stem = low[: -len(suffix)]
-            return stem == "override" or stem.endswith("_override")
-    return False
+class _Strings:
+    """Records literal strings for the secret rules, once per place and value, leaving out those
+    located in a child module's own files (that module's own scan reports them)."""
+
+    def __init__(self, model: Model, skip_paths: set[str]) -> None:
+        self.model = model
+        self.skip = skip_paths
+        self.seen: set[tuple[Location, str]] = set()
+        self.origins: set[str] = set()
+
+    def add(self, node: Node | None, owner: str, prefix: tuple[str, ...] = ()) -> None:
+        for path, scalar in iter_scalars(node, prefix):
+            if isinstance(scalar.value, str) and scalar.value:
+                self.record(scalar.value, scalar.loc, owner, path, scalar.origin)
+
+    def record(
+        self, value: str, loc: Location, owner: str, path: tuple[str, ...], origin: str | None
+    ) -> None:
+        key = (loc, value)
+        if loc.path in self.skip or key in self.seen:
+            return
+        self.seen.add(key)
+        if origin:
+            self.origins.add(origin)
+        self.model.add(StringLiteral(value=value, loc=loc, path=path, owner=owner, origin=origin))
+
+    def origin_heads(self) -> set[str]:
+        """Where the recorded values were first written (an origin without the module call part)."""
+        return {o.split(", argument ", 1)[0] for o in self.origins}
 
 
-def _merge_body(base: Body, override: Body) -> None:
-    """Override attributes replace the original ones; a nested block type in the override
-    replaces every block of that type."""
-    base.attrs.update(override.attrs)
-    replaced = {b.labels[0] if b.type == "dynamic" and b.labels else b.type for b in override.blocks}
-    base.blocks[:] = [
-        b
-        for b in base.blocks
-        if (b.labels[0] if b.type == "dynamic" and b.labels else b.type) not in replaced
-    ] + override.blocks
+def _real(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _times(a: int | None, b: int | None) -> int | None:
+    if a == 0 or b == 0:
+        return 0
+    if a is None or b is None:
+        return None
+    return a * b
+
+
+def _count_scope(count: int, loc: Location) -> Scope:
+    if count > MAX_INSTANCES:
+        return EMPTY
+    index: Node
+    if count == 1:
+        index = ScalarNode(loc=loc, value=0)
+    else:
+        index = ChoiceNode(
+            loc=loc, options=[(f"count.index = {i}", ScalarNode(loc=loc, value=i)) for i in range(count)]
+        )
+    return Scope({"count": MapNode(loc=loc, items={"index": index})})
+
+
+def _each_scope(collection: Node) -> Scope:
+    """``each`` over a known set or map: its key and value, a choice per instance."""
+    pairs: list[tuple[str, Node, Node]] = []
+    if isinstance(collection, ListNode):
+        seen: set[str] = set()
+        for item in collection.items:
+            text = to_text(item.value) if isinstance(item, ScalarNode) else None
+            if text is None:
+                return EMPTY
+            if text not in seen:
+                seen.add(text)
+                pairs.append((text, item, item))
+    elif isinstance(collection, MapNode):
+        for key in sorted(collection.items):
+            pairs.append((key, ScalarNode(loc=collection.key_loc(key), value=key), collection.items[key]))
+    else:
+        return EMPTY
+    if not pairs or len(pairs) > MAX_INSTANCES:
+        return EMPTY
+    loc = collection.loc
+    if len(pairs) == 1:
+        _text, key_node, value = pairs[0]
+        return Scope({"each": MapNode(loc=loc, items={"key": key_node, "value": value})})
+    labels = [f"each.key = {json.dumps(text)}" for text, _, _ in pairs]
+    keys = ChoiceNode(loc=loc, options=[(label, k) for label, (_, k, _) in zip(labels, pairs, strict=True)])
+    values = ChoiceNode(loc=loc, options=[(label, v) for label, (_, _, v) in zip(labels, pairs, strict=True)])
+    return Scope({"each": MapNode(loc=loc, items={"key": keys, "value": values})})
+
+
+def _pick_instance(node: Node, step: Step | None) -> Node:
+    """``x[0]`` / ``x["k"]`` of a per-instance choice: that instance's option."""
+    if step is None or step.key is None or not isinstance(node, ChoiceNode):
+        return node
+    key = step.key
+    wanted = f"count.index = {key}" if isinstance(key, int) else f"each.key = {json.dumps(str(key))}"
+    for label, option in node.options:
+        if label == wanted and option is not None:
+            return option
+    return node
 
 
 def _written_at(name: str) -> Callable[[Node], str]:
@@ -691,6 +975,3 @@ def adapt_files(files: list[Path], display: Callable[[Path], str]) -> AdaptResul
             RuntimeError(f"internal error adapting a Terraform module: {type(exc).__name__}: {exc}")
         )
     return result
-
-
-__all__ = ["TerraformModule", "adapt_files"]

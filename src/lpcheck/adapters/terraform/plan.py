@@ -7,7 +7,8 @@ knows after apply (``resource_changes[].change.after_unknown``) become unknown n
 resource they reference when the configuration says so (so a bucket's encryption configuration
 still links to its bucket); ``null`` is an unset attribute (absent). Policy attributes are JSON
 strings, which the policy builder parses at their position. Provider blocks' literal settings
-in ``configuration`` are recorded for the secret rules.
+in ``configuration`` are recorded for the secret rules. Each view carries its configuration
+``expressions`` (``view.extra["expressions"]``, matched by address through module calls).
 """
 
 from __future__ import annotations
@@ -189,7 +190,7 @@ class PlanAdapter:
         self._link_unknowns(body, address)
         self._hide_sensitive_inputs(body, address, resource.items.get("sensitive_values"))
         names = tuple(value for attr in _NAME_ATTRIBUTES if (value := _text(body.items.get(attr))))
-        return ResourceView(
+        view = ResourceView(
             address=address,
             type=rtype if mode == "managed" else f"data.{rtype}",
             loc=resource.loc,
@@ -198,6 +199,12 @@ class PlanAdapter:
             condition=None,
             count=1,
         )
+        expressions = self.expressions.get(_strip_index(address))
+        if expressions is not None:
+            # what the configuration writes for each attribute (a constant, or references such as
+            # ``var.db_password``): handlers tell a hardcoded value from a planning input with it
+            view.extra["expressions"] = expressions
+        return view
 
     def _link_unknowns(self, body: MapNode, address: str) -> None:
         """An after-apply attribute whose configuration references a resource names it."""
