@@ -161,7 +161,24 @@ def test_deny_not_action_subtracts_its_complement() -> None:
     text = policy([allow("iam:*"), {"Effect": "Deny", "NotAction": "iam:Get*", "Resource": "*"}])
     model = model_of((text, IDENTITY))
     assert run("LP110", model) == [] and run("LP106", model) == []
-    assert len(run("LP103", model)) == 1  # iam:Get* still granted on "*"
+    # iam:* no longer stands (a few Get actions are left): judged by what it grants, i.e. LP104.
+    assert run("LP103", model) == []
+    issues = run("LP104", model)
+    assert len(issues) == 1 and "denies part of it" in issues[0].message
+
+
+def test_full_wildcard_reduced_to_one_action_is_not_full_admin() -> None:
+    text = policy([allow("*"), {"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"}])
+    model = model_of((text, IDENTITY))
+    assert run("LP102", model) == []
+    issues = run("LP104", model)
+    assert len(issues) == 1 and "1 of the actions it grants supports" in issues[0].message
+
+
+def test_partial_deny_names_the_deny_in_its_own_casing() -> None:
+    text = policy([allow("*"), {"Sid": "NoIam", "Effect": "Deny", "Action": "iam:*", "Resource": "*"}])
+    (issue,) = run("LP102", model_of((text, IDENTITY)))
+    assert "except what statement 'NoIam' denies" in issue.message
 
 
 def test_deny_partial_on_full_admin_still_reports_lp102() -> None:
@@ -181,7 +198,7 @@ def test_lp102_full_admin(action: object) -> None:
     issues = run("LP102", model_of((text, IDENTITY)))
     assert len(issues) == 1
     assert issues[0].loc.line == statement_line(text)
-    assert issues[0].subject == issues[0].loc
+    assert issues[0].subject == (issues[0].loc, 0)
     assert 'Resource "*"' in issues[0].message
 
 

@@ -101,7 +101,12 @@ def test_wildcard_match_for_arns_is_case_sensitive() -> None:
 @pytest.mark.parametrize(
     ("action", "fragment"),
     [
-        ("s3:GetObjcet", "unknown action 's3:GetObjcet' (did you mean 's3:getobject'?)"),
+        ("s3:GetObjcet", "unknown action 's3:GetObjcet' in Action (did you mean 's3:GetObject'?)"),
+        ("S3:ReplicationTags", "(did you mean 's3:ReplicateTags'?)"),
+        ("rds:DescribeDBInstnces", "(did you mean 'rds:DescribeDBInstances'?)"),
+        ("dynamodb:CreateItem", "(did you mean 'dynamodb:CreateTable'?)"),
+        ("s3:Gte*", "matches no action"),
+        ("dynamodb:Fetch*", "matches no action"),
         ("s4:GetObject", "unknown service prefix 's4'"),
         ("s3:Foo*", "matches no action"),
         ("nosuch*:Get*", "matches no service prefix"),
@@ -115,6 +120,16 @@ def test_action_problems(catalog: ActionCatalog, action: str, fragment: str) -> 
 @pytest.mark.parametrize("action", ["s3:GetObject", "S3:getobject", "*", "s3:*", "iam:Put*", "ec2:Describe*"])
 def test_valid_actions_have_no_problem(catalog: ActionCatalog, action: str) -> None:
     assert action_problem(action, catalog) is None
+
+
+def test_family_wildcards_that_match_nothing_are_not_typos(catalog: ActionCatalog) -> None:
+    # "<service>:View*" written for a list of services: the verb is common, the service lacks it.
+    assert action_problem("tag:View*", catalog) is None
+    assert action_problem("health:BatchGet*", catalog) is None
+
+
+def test_console_default_sns_action_is_accepted(catalog: ActionCatalog) -> None:
+    assert action_problem("SNS:Receive", catalog) is None
 
 
 def test_retired_services_are_not_unknown(catalog: ActionCatalog) -> None:

@@ -14,6 +14,7 @@ import textwrap
 from lpcheck.adapters.context import AdaptContext
 from lpcheck.adapters.registry import cfn_handlers, tf_handlers
 from lpcheck.adapters.view import ResourceView
+from lpcheck.iam.markers import is_endpoint_policy
 from lpcheck.location import Location
 from lpcheck.model.container import Model
 from lpcheck.model.iam import PolicyAttachment, PolicyDocument, PolicyKind, Statement
@@ -539,9 +540,31 @@ def test_conditional_document_is_one_document_per_branch() -> None:
     assert [d.statements[0].condition for d in docs] == ["Public", "not Public"]
 
 
-def test_vpc_endpoint_policies_are_not_resource_policies() -> None:
+def test_vpc_endpoint_policies_are_marked_resource_policies() -> None:
     ctx = adapt(view("E", "AWS::EC2::VPCEndpoint", "PolicyDocument:\n  Statement: []\n"))
-    assert ctx.calls == []
+    assert kinds(ctx) == [(PolicyKind.RESOURCE, "VPC endpoint E (PolicyDocument)")]
+    assert is_endpoint_policy(ctx.calls[0][2])
+    tf_body = "vpc_id: v\npolicy: '{\"Statement\": []}'\n"
+    for rtype in ("aws_vpc_endpoint", "aws_vpc_endpoint_policy"):
+        ctx = adapt(view(f"{rtype}.e", rtype, tf_body), fmt="terraform")
+        assert kinds(ctx) == [(PolicyKind.RESOURCE, f"VPC endpoint {rtype}.e (policy)")]
+
+
+def test_sam_api_custom_statements_are_a_resource_policy() -> None:
+    body = """\
+    StageName: prod
+    Auth:
+      ResourcePolicy:
+        CustomStatements:
+          - Effect: Allow
+            Principal: "*"
+            Action: execute-api:Invoke
+            Resource: execute-api:/*
+    """
+    ctx = adapt(view("Api", "AWS::Serverless::Api", body))
+    node, kind, owner = ctx.calls[0]
+    assert kind is PolicyKind.RESOURCE and owner == "Api (Auth.ResourcePolicy.CustomStatements)"
+    assert isinstance(node, MapNode) and node.items["Statement"].loc.line == 5
 
 
 def test_event_bus_policy_statement_is_wrapped_in_a_document() -> None:

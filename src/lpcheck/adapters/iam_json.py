@@ -4,7 +4,8 @@ Recognised shapes:
 - a policy document (``Statement``), or a list of documents;
 - ``aws iam get-policy-version`` (``{"PolicyVersion": {"Document": ...}}``, the document as a map or
   as the URL-encoded string the raw API returns);
-- ``aws iam get-{role,user,group}-policy`` (``PolicyDocument``), ``aws iam get-role``
+- ``aws iam get-{role,user,group}-policy`` (``PolicyDocument``; the principal it names is recorded
+  as an inline attachment, so LP108 reports a user's), ``aws iam get-role``
   (``Role.AssumeRolePolicyDocument``), ``aws s3api get-bucket-policy``-style ``{"Policy": "..."}``;
 - ``aws iam get-account-authorization-details``: inline policies of users, groups and roles,
   attached managed policies (``PolicyAttachment`` objects, so LP101/LP108 work on dumps), role
@@ -102,7 +103,19 @@ def _adapt(tree: Node, ctx: AdaptContext, display: str) -> None:
     ):
         doc = _document(_get(tree, key))
         if doc is not None:
-            _standalone(doc, ctx, display, default=default)
+            kind = classify(doc, default)
+            holder = _inline_holder(tree) if kind is PolicyKind.IDENTITY else None
+            if holder is None:
+                ctx.policy(doc, kind, display)
+                return
+            principal_kind, name, policy_name = holder
+            owner = f"{display} ({principal_kind} {name} inline policy {policy_name})"
+            built = ctx.policy(doc, kind, owner)
+            found = tree.iget("PolicyName")
+            loc = tree.key_loc(found[0]) if found else doc.loc
+            ctx.model.add(
+                PolicyAttachment(loc=loc, principal_kind=principal_kind, principal=name, inline=built)
+            )
             return
     role = _get(tree, "Role")
     doc = _document(_get(role, "AssumeRolePolicyDocument"))
@@ -112,6 +125,19 @@ def _adapt(tree: Node, ctx: AdaptContext, display: str) -> None:
     doc = _document(_get(tree, "Policy"))
     if doc is not None and _get(doc, "Statement") is not None:
         _standalone(doc, ctx, display, default=PolicyKind.RESOURCE)
+
+
+_INLINE_OWNERS = (("UserName", "user"), ("RoleName", "role"), ("GroupName", "group"))
+
+
+def _inline_holder(tree: MapNode) -> tuple[str, str, str] | None:
+    """``aws iam get-{user,role,group}-policy`` names the principal holding the inline policy:
+    (kind, principal name, policy name). The binding is recorded so LP108 reports a user's."""
+    for key, kind in _INLINE_OWNERS:
+        name = _str(_get(tree, key))
+        if name:
+            return kind, name, _str(_get(tree, "PolicyName")) or "?"
+    return None
 
 
 def classify(doc: Node, default: PolicyKind = PolicyKind.IDENTITY) -> PolicyKind:

@@ -34,6 +34,11 @@ def _build(node: Node, kind: PolicyKind, owner: str) -> PolicyDocument | None:
         if parsed is None:
             return None
         node = parsed
+    elif isinstance(node, UnknownNode):
+        parsed = unresolved_sub(node)
+        if parsed is None:
+            return None
+        node = parsed
     if isinstance(node, ChoiceNode):
         return _build_choice(node, kind, owner)
     if not isinstance(node, MapNode):
@@ -55,27 +60,90 @@ def _build(node: Node, kind: PolicyKind, owner: str) -> PolicyDocument | None:
 
 
 def _build_choice(node: ChoiceNode, kind: PolicyKind, owner: str) -> PolicyDocument | None:
-    """A whole document under a condition: one document whose statements carry their branch."""
-    merged: PolicyDocument | None = None
+    """A whole document under a condition: one document whose statements carry their branch.
+
+    Consistent with the handlers' ``add_policy`` (one document per branch): every statement is
+    tagged with its branch, so a Deny of one branch never cancels an Allow of another (the analysis
+    lets a conditional Deny cancel only Allows of the same branch), each branch's ``Version`` is
+    kept as a conditional value, and statement numbers restart in each branch as they do in AWS."""
+    docs: list[tuple[str, PolicyDocument]] = []
+    unreadable = False
     for label, option in node.options:
         if option is None:
             continue
         doc = _build(option, kind, owner)
         if doc is None:
-            if merged is not None:
-                merged.complete = False
+            unreadable = True
             continue
         for statement in doc.statements:
             statement.condition = _join(label, statement.condition)
-        if merged is None:
-            merged = doc
-        else:
-            base = len(merged.statements)
-            for statement in doc.statements:
-                statement.index += base
+        docs.append((label, doc))
+    if not docs:
+        return None
+    merged = docs[0][1]
+    if len(docs) > 1:
+        merged.version = Value.choice([d.version.with_condition(label) for label, d in docs], merged.loc)
+        for _, doc in docs[1:]:
             merged.statements.extend(doc.statements)
+            merged.top_keys.extend(doc.top_keys)
             merged.complete = merged.complete and doc.complete
+    merged.complete = merged.complete and not unreadable
     return merged
+
+
+def unresolved_sub(node: UnknownNode) -> Node | None:
+    """The JSON document an ``Fn::Sub`` template holds when some of its variables cannot be
+    resolved (``"arn:aws:s3:::${Bucket}/*"``): the CloudFormation front-end keeps the template text
+    in the unknown's reason. Strings still holding a ``${Variable}`` become unknown values; IAM
+    policy variables (``${aws:username}``, written ``${!aws:username}`` in the template) stay
+    literal. The front-end gives no position for the template text, so everything is placed at the
+    ``Fn::Sub`` itself, as for a JSON string in a JSON file."""
+    reason = node.reason or ""
+    if not reason.startswith("Fn::Sub "):
+        return None
+    text = reason[len("Fn::Sub ") :]
+    if not text.strip().startswith("{"):
+        return None
+    from lpcheck.errors import ParseFailure
+    from lpcheck.parsers.jsonpos import parse_json
+
+    try:
+        tree = parse_json(text, node.loc.path)
+    except (ParseFailure, RecursionError, ValueError):
+        return None
+    return _collapse(tree, node)
+
+
+def _collapse(tree: Node | None, at: UnknownNode) -> Node | None:
+    """Place ``tree`` at ``at`` and make strings with unresolved template variables unknown."""
+    if tree is None:
+        return None
+    if isinstance(tree, ScalarNode):
+        if isinstance(tree.value, str) and _has_template_variable(tree.value):
+            return UnknownNode(loc=at.loc, reason=f"Fn::Sub {tree.value}", ref=at.ref)
+        tree.loc = at.loc
+        return tree
+    tree.loc = at.loc
+    if isinstance(tree, MapNode):
+        tree.key_locs = dict.fromkeys(tree.key_locs, at.loc)
+        tree.items = {k: _collapse(v, at) for k, v in tree.items.items()}  # type: ignore[misc]
+    elif isinstance(tree, ListNode):
+        tree.items = [c for c in (_collapse(i, at) for i in tree.items) if c is not None]
+    return tree
+
+
+def _has_template_variable(text: str) -> bool:
+    """``${Bucket}``, ``${Role.Arn}``, ``${AWS::AccountId}``; not ``${aws:username}``."""
+    start = text.find("${")
+    while start != -1:
+        end = text.find("}", start)
+        if end == -1:
+            return False
+        name = text[start + 2 : end]
+        if ":" not in name or "::" in name:
+            return True
+        start = text.find("${", end)
+    return False
 
 
 def parse_embedded(node: ScalarNode) -> Node | None:

@@ -16,7 +16,12 @@ Decisions (also in the rules' metadata notes):
 - Effects and element names are read case-insensitively (``"effect": "allow"`` grants what its
   author meant, and LP109 reports the casing), action names are case-insensitive as in IAM.
 - A value written under a template condition counts for the Allow side (a finding in either branch)
-  and not for the Deny side (a Deny that may not exist cancels nothing).
+  and not for the Deny side (a Deny that may not exist cancels nothing). A whole Deny statement under
+  a condition cancels only Allows that exist under that same condition (both in one ``Fn::If``
+  branch), never an Allow of another branch.
+- A wildcard still "stands" after Denies when at least half of what it matches remains: ``Allow *``
+  minus ``Deny iam:*`` is still full admin (LP102, naming the Deny), but ``Allow *`` with ``Deny
+  NotAction s3:GetObject`` grants one action and is judged by what it grants (LP104 ...).
 """
 
 from __future__ import annotations
@@ -111,6 +116,29 @@ def statement_label(statement: Statement) -> str:
     return f"statement {sid!r}" if sid else f"statement {statement.index + 1}"
 
 
+_MATCHING_OPERATORS = frozenset(
+    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
+)
+
+
+def boundary_required(statement: Statement) -> bool:
+    """A matching (not ``...IfExists``) condition on ``iam:PermissionsBoundary`` with a specific
+    value: the statement only works on principals that carry that boundary."""
+    for condition in statement.conditions:
+        if condition.key.strip().lower() != "iam:permissionsboundary":
+            continue
+        operator = (
+            condition.operator.strip().lower().removeprefix("foranyvalue:").removeprefix("forallvalues:")
+        )
+        if operator not in _MATCHING_OPERATORS or not condition.values:
+            continue
+        literal = [t for v in condition.values if (t := text(v)) is not None]
+        # a boundary named by a wildcard (``.../policy/*``) could be any policy, AdministratorAccess too
+        if all(set(t.strip().rsplit("/", 1)[-1]) - {"*", "?"} for t in literal):
+            return True
+    return False
+
+
 _RESOURCE_KEYS = frozenset({"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"})
 
 
@@ -177,6 +205,21 @@ class Deny:
     # Unresolved resources as (reference, reason): an Allow naming the same unresolved expression
     # (``"${aws_api_gateway_rest_api.api.execution_arn}*"`` on both sides) is covered.
     unresolved: frozenset[tuple[str, str]] = frozenset()
+    # The template condition the Deny exists under (None: always).
+    condition: str | None = None
+
+    def applies_to(self, statement: Statement) -> bool:
+        """Whether the Deny exists whenever ``statement`` does (same template branch, or always)."""
+        if self.condition is None:
+            return True
+        if statement.condition is None:
+            return False
+        return _conjuncts(self.condition) <= _conjuncts(statement.condition)
+
+
+def _conjuncts(label: str) -> frozenset[str]:
+    """``"A and B"`` -> {A, B}: the template conditions a statement exists under."""
+    return frozenset(part.strip() for part in label.split(" and "))
 
 
 def _public_or_absent(statement: Statement) -> bool:
@@ -191,7 +234,7 @@ def _public_or_absent(statement: Statement) -> bool:
 
 def deny_of(statement: Statement, catalog: ActionCatalog, *, allow_conditions: bool = False) -> Deny | None:
     """The Deny ``statement`` is, if it applies to everyone whenever the policy exists."""
-    if not is_deny(statement) or statement.condition or statement.conditions_unknown:
+    if not is_deny(statement) or statement.conditions_unknown:
         return None
     if statement.conditions and not allow_conditions:
         return None
@@ -213,7 +256,15 @@ def deny_of(statement: Statement, catalog: ActionCatalog, *, allow_conditions: b
     all_resources = any(p.strip() == "*" for p in patterns)
     if not actions or not (all_resources or patterns or unresolved):
         return None
-    return Deny(statement, actions, all_resources, patterns, list(statement.conditions), unresolved)
+    return Deny(
+        statement,
+        actions,
+        all_resources,
+        patterns,
+        list(statement.conditions),
+        unresolved,
+        statement.condition,
+    )
 
 
 def _unresolved(value: Value) -> tuple[str, str] | None:
@@ -316,6 +367,8 @@ class PolicyAnalysis:
             for deny in self.denies(doc) if actions else ():
                 if deny.statement is statement or not (deny.actions & remaining):
                     continue
+                if not deny.applies_to(statement):
+                    continue
                 if resources_within(statement, deny):
                     remaining = remaining - deny.actions
                     denied_by.append(deny.statement)
@@ -328,13 +381,16 @@ class PolicyAnalysis:
         return grant.identity and grant.star is not None and not grant.cancelled
 
     def full_admin(self, grant: Grant) -> list[Value]:
-        """LP102: the ``*``/``*:*`` values of an unscoped grant."""
+        """LP102: the ``*``/``*:*`` values of an unscoped grant that Denies leave standing."""
         if not self.unscoped(grant):
             return []
-        return [v for v, raw in grant.patterns() if is_full_wildcard(raw)]
+        values = [v for v, raw in grant.patterns() if is_full_wildcard(raw)]
+        if values and not _stands(self.catalog.all_actions, grant):
+            return []
+        return values
 
     def service_wildcards(self, grant: Grant) -> list[tuple[Value, str]]:
-        """LP103: whole-service wildcards of a known service with something left after Denies."""
+        """LP103: whole-service wildcards of a known service that Denies leave standing."""
         if not self.unscoped(grant) or self.full_admin(grant):
             return []
         out = []
@@ -343,7 +399,7 @@ class PolicyAnalysis:
             if (
                 service
                 and self.catalog.matching_services(service)
-                and self.catalog.expand(raw) & grant.remaining
+                and _stands(self.catalog.expand(raw), grant)
             ):
                 out.append((value, raw))
         return out
@@ -353,8 +409,13 @@ class PolicyAnalysis:
         return self.unscoped(grant) and not self.full_admin(grant) and _PASS_ROLE in grant.remaining
 
     def escalations(self, grant: Grant) -> frozenset[str]:
-        """LP110: the privilege-escalation actions left on Resource "*"."""
-        if not self.unscoped(grant) or self.full_admin(grant):
+        """LP110: the privilege-escalation actions left on Resource "*".
+
+        None when the statement requires a specific ``iam:PermissionsBoundary`` (the delegation
+        pattern AWS recommends): the role/user policy actions then only touch principals capped by
+        that boundary, and the other escalation actions carry no such key, so the condition never
+        matches for them and they are not granted at all."""
+        if not self.unscoped(grant) or self.full_admin(grant) or boundary_required(grant.statement):
             return frozenset()
         return grant.remaining & _ESCALATION
 
@@ -395,6 +456,15 @@ class PolicyAnalysis:
         return action not in _NOT_SCOPABLE and self.catalog.supports_resources(action)
 
 
+def _stands(matched: frozenset[str], grant: Grant) -> bool:
+    """Whether a wildcard matching ``matched`` still grants at least half of it after the Denies
+    (``Deny iam:*`` leaves ``*`` standing; ``Deny NotAction s3:GetObject`` does not)."""
+    left = matched & grant.remaining
+    if not grant.denied_by:
+        return bool(left)
+    return bool(left) and 2 * len(left) >= len(matched)
+
+
 # Actions the catalog now gives an optional resource type that everyday policies cannot use: the
 # CloudWatch "dataset" scope (2025) does not apply to plain metrics, which have no ARN.
 _NOT_SCOPABLE = frozenset({"cloudwatch:putmetricdata", "cloudwatch:getmetricdata", "cloudwatch:listmetrics"})
@@ -425,13 +495,17 @@ def statement_issue(
     doc: PolicyDocument, statement: Statement, message: str, key: str = "", **extra: object
 ) -> Issue:
     """An issue about one statement: located at its opening line, with the statement as subject so
-    the engine's precedence ("one finding per cause") can compare rules on it."""
+    the engine's precedence ("one finding per cause") can compare rules on it. The subject is the
+    location *and* the index: statements of a policy written as a JSON string inside a JSON file
+    (or generated by a ``dynamic`` block) share one location but are different causes."""
     sid = text(statement.sid) or f"#{statement.index}"
+    if statement.condition:  # statements of different template branches are numbered alike
+        sid = f"{sid}[{statement.condition}]"
     return Issue(
         loc=statement.loc,
         message=message,
         resource=doc.owner,
-        subject=statement.loc,
+        subject=(statement.loc, statement.index),
         key=f"{doc.owner}:{sid}:{key}" if key else f"{doc.owner}:{sid}",
         **extra,  # type: ignore[arg-type]
     )

@@ -129,7 +129,9 @@ def closed_by_deny(grant: Grant, analysis: PolicyAnalysis) -> bool:
         if statement is grant.statement or not statement.conditions:
             continue
         deny = deny_of(statement, analysis.catalog, allow_conditions=True)
-        if deny is None or not all(restricts_as_deny(c) for c in deny.conditions):
+        if deny is None or not deny.applies_to(grant.statement):
+            continue
+        if not all(restricts_as_deny(c) for c in deny.conditions):
             continue
         if grant.remaining <= deny.actions and resources_within(grant.statement, deny):
             return True

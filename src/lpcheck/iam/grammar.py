@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -190,27 +191,107 @@ def _value_problem(name: str, value: Value) -> str | None:
 # -- LP111 ---------------------------------------------------------------------------------------
 
 
-def action_problem(raw: str, catalog: ActionCatalog) -> str | None:
+# Actions that services accept although the IAM service reference does not list them: ``SNS:Receive``
+# is in the default access policy the SNS console writes for every topic, so templates copy it.
+LEGACY_ACTIONS = frozenset({"sns:receive"})
+
+# A deliberate family wildcard (``tag:View*`` from a template that writes ``<service>:View*`` for a
+# list of services) uses a verb prefix that at least this many services share; a typo (``s3:Gte*``,
+# ``dynamodb:Fetch*``) does not.
+_FAMILY_SERVICES = 3
+
+
+def action_problem(raw: str, catalog: ActionCatalog, element: str = "Action") -> str | None:
     """Why ``raw`` names no action of the catalog (None when it names at least one)."""
     pattern = raw.strip()
     if not pattern or ":" not in pattern or catalog.expand(pattern):
         return None  # LP109 reports malformed names
+    if pattern.lower() in LEGACY_ACTIONS:
+        return None
     service, _, action = pattern.partition(":")
     if catalog.unverifiable(service):
         return None
     if not catalog.matching_services(service):
         if is_wildcard(service):
-            return f"'{raw}' matches no service prefix in the IAM action catalog"
+            return f"{element} '{raw}' matches no service prefix in the IAM action catalog"
         close = difflib.get_close_matches(service.lower(), list(catalog.services), n=1, cutoff=0.8)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown service prefix '{service}' in action '{raw}'{hint}"
+        return f"unknown service prefix '{service}' in {element} '{raw}'{hint}"
     if is_wildcard(action):
-        return f"'{raw}' matches no action of the IAM action catalog"
+        if _family_wildcard(action, catalog):
+            return None
+        return f"{element} '{raw}' matches no action of the IAM action catalog"
     services = catalog.matching_services(service)
     names = [f"{s}:{a}" for s in services for a in catalog.services[s]]
     close = difflib.get_close_matches(pattern.lower(), names, n=1, cutoff=0.8)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown action '{raw}'{hint}"
+    hint = f" (did you mean '{recase(pattern, close[0])}'?)" if close else ""
+    return f"unknown action '{raw}' in {element}{hint}"
+
+
+def _family_wildcard(action: str, catalog: ActionCatalog) -> bool:
+    """``View*``/``BatchGet*``: one literal verb prefix and a trailing ``*`` that several services
+    use, written for a service that happens to have no such action (nothing granted, no typo)."""
+    literal = action.rstrip("*").lower()
+    if not literal or is_wildcard(literal):
+        return False
+    count = 0
+    for actions in catalog.services.values():
+        if any(name.startswith(literal) for name in actions):
+            count += 1
+            if count >= _FAMILY_SERVICES:
+                return True
+    return False
+
+
+def recase(written: str, suggestion: str) -> str:
+    """The catalog's lowercase ``suggestion`` in readable casing (``s3:replicatetags`` ->
+    ``s3:ReplicateTags``): split into the words of AWS action names (``lpcheck.iam.words``), letters
+    no word covers taking the case of what the user wrote. Service prefixes are lowercase in IAM, so
+    the catalog's is kept."""
+    prefix, _, name = suggestion.partition(":")
+    fallback = _aligned(written.strip().partition(":")[2], name)
+    words = _vocabulary()
+    # Fewest pieces: a known word costs 1, a single uncovered letter 3.
+    best: list[tuple[int, list[str]] | None] = [None] * (len(name) + 1)
+    best[0] = (0, [])
+    for i in range(len(name)):
+        here = best[i]
+        if here is None:
+            continue
+        steps = [(i + 1, 3, fallback[i])]
+        steps += [
+            (j, 1, words[name[i:j]]) for j in range(i + 1, min(len(name), i + 30) + 1) if name[i:j] in words
+        ]
+        for j, cost, piece in steps:
+            candidate = (here[0] + cost, [*here[1], piece])
+            current = best[j]
+            if current is None or candidate[0] < current[0]:
+                best[j] = candidate
+    final = best[len(name)]
+    cased = "".join(final[1]) if final is not None else fallback
+    return f"{prefix}:{cased[:1].upper()}{cased[1:]}"
+
+
+def _aligned(typed: str, name: str) -> str:
+    """``name`` with the case of the letters it shares with ``typed``; a replaced run starts
+    upper-case where the user's run did."""
+    out: list[str] = []
+    upper_next = False  # the user started a word where letters were dropped
+    matcher = difflib.SequenceMatcher(a=typed.lower(), b=name, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        run = typed[i1:i2] if tag == "equal" else "" if tag == "delete" else name[j1:j2]
+        if run and (upper_next or (tag == "replace" and typed[i1 : i1 + 1].isupper())):
+            run = run[:1].upper() + run[1:]
+        upper_next = tag == "delete" and typed[i1 : i1 + 1].isupper()
+        out.append(run)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, str]:
+    from lpcheck.iam.words import WORDS
+
+    return {word.lower(): word for word in WORDS}
 
 
 def action_values(statement: Statement) -> Iterator[tuple[str, Value, str]]:

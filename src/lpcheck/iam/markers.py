@@ -7,3 +7,12 @@ They live here (not in the adapter) so rules and analysis never import a front-e
 NOT_AN_OBJECT = "statement is not an object"
 # Reason of an element whose JSON shape is wrong (a map where a string belongs).
 MALFORMED = "malformed"
+
+# ``PolicyDocument.owner`` of a VPC endpoint policy starts with this (the model has no field for the
+# holder's type, and ``owner`` is already what messages print). AWS requires ``Principal: "*"`` in
+# gateway endpoint policies, so LP107 skips these documents.
+ENDPOINT_OWNER_PREFIX = "VPC endpoint "
+
+
+def is_endpoint_policy(owner: str) -> bool:
+    return owner.startswith(ENDPOINT_OWNER_PREFIX)

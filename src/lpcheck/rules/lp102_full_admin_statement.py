@@ -11,6 +11,7 @@ from lpcheck.iam.analysis import (
     listing,
     origin_note,
     statement_issue,
+    statement_label,
     subject_name,
     text,
 )
@@ -28,9 +29,7 @@ def full_admin_statement(model: Model) -> Iterator[Issue]:
         written = listing([f'"{text(v)}"' for v in values])
         remainder = ""
         if grant.denied_by:
-            remainder = (
-                f" except what {listing([subject_name(s).lower() for s in grant.denied_by], 2)} denies"
-            )
+            remainder = f" except what {listing([statement_label(s) for s in grant.denied_by], 2)} denies"
         yield statement_issue(
             grant.doc,
             grant.statement,

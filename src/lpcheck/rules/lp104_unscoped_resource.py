@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from lpcheck.findings import Issue
 from lpcheck.iam.analysis import RESOURCE_STAR, analyze, listing, statement_issue, subject_name
+from lpcheck.iam.catalog import is_wildcard
 from lpcheck.model.container import Model
 from lpcheck.rules.base import rule
 
@@ -22,11 +23,16 @@ def unscoped_resource(model: Model) -> Iterator[Issue]:
             continue
         written = listing([raw for _, raw, _ in found], 3)
         count = len(frozenset().union(*(actions for _, _, actions in found)))
+        if count == 1 and len(found) == 1 and not is_wildcard(found[0][1]):
+            which = "this action supports"
+        elif count == 1:
+            which = "1 of the actions it grants supports"
+        else:
+            which = f"{count} of the actions it grants support"
         yield statement_issue(
             grant.doc,
             grant.statement,
             f"{subject_name(grant.statement)} allows {written} on all resources ({RESOURCE_STAR}), although "
-            f"{'this action supports' if count == 1 else f'{count} of these actions support'} "
-            f"resource-level permissions: scope Resource to the ARNs it needs"
+            f"{which} resource-level permissions: scope Resource to the ARNs it needs"
             f"{grant.denial_note()}{grant.conditions(grant.star, *(v for v, _, _ in found))}",
         )

@@ -2,7 +2,10 @@
 
 An ``Allow`` whose ``Principal`` is ``*``/``{"AWS": "*"}`` (or that uses ``NotPrincipal``, which
 admits everyone not listed) with no restricting condition (``lpcheck.iam.exposure``), and a Lambda
-permission for principal ``*`` with no ``SourceArn``/``SourceAccount``/``PrincipalOrgID``."""
+permission for principal ``*`` with no ``SourceArn``/``SourceAccount``/``PrincipalOrgID``.
+
+VPC endpoint policies are not judged: AWS requires ``Principal: "*"`` there, and the endpoint is
+reachable only from inside its VPC (``lpcheck.iam.markers.is_endpoint_policy``)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from collections.abc import Iterator
 from lpcheck.findings import Issue
 from lpcheck.iam.analysis import analyze, statement_issue, subject_name
 from lpcheck.iam.exposure import closed_by_deny, public_witness, restricted
+from lpcheck.iam.markers import is_endpoint_policy
 from lpcheck.model.container import Model
 from lpcheck.model.iam import PolicyKind
 from lpcheck.model.resources import LambdaPermission
@@ -25,7 +29,7 @@ def public_principal(model: Model) -> Iterator[Issue]:
     for grant in analysis.grants():
         kind = _KIND.get(grant.doc.kind)
         statement = grant.statement
-        if kind is None or grant.cancelled:
+        if kind is None or grant.cancelled or is_endpoint_policy(grant.doc.owner):
             continue
         found = public_witness(statement.principal)
         witness = found[1] if found else None

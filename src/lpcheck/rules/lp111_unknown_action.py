@@ -25,12 +25,12 @@ def unknown_action(model: Model) -> Iterator[Issue]:
     for doc in policies:
         for statement in doc.statements:
             for element, value, raw in action_values(statement):
-                problem = action_problem(raw, catalog)
+                problem = action_problem(raw, catalog, element)
                 if problem is None:
                     continue
                 yield Issue(
                     loc=value.loc or statement.loc,
-                    message=f"{element} {problem}{origin_note(value)}{value.describe_condition()}",
+                    message=f"{problem}{origin_note(value)}{value.describe_condition()}",
                     resource=doc.owner,
                     key=f"{doc.owner}:{raw}",
                 )

@@ -88,7 +88,7 @@ def add_policy(ctx: AdaptContext, node: Node | None, kind: PolicyKind, owner: st
     A document under ``Fn::If`` (or a Terraform conditional) is one document per branch, its
     statements tagged with the branch's condition so a finding can name it. Unknown values build
     nothing: there is nothing to judge."""
-    if node is None or isinstance(node, UnknownNode):
+    if node is None or (isinstance(node, UnknownNode) and not (node.reason or "").startswith("Fn::Sub ")):
         return []
     if isinstance(node, ChoiceNode):
         docs: list[PolicyDocument] = []

@@ -8,13 +8,17 @@ need to know. Owner strings name the holder and its element ("Bucket (PolicyDocu
 (heredoc, ``Fn::Sub``, plan JSON), a resolved ``aws_iam_policy_document``, a choice, or unknown;
 ``add_policy`` copes with each.
 
+VPC endpoint policies (``AWS::EC2::VPCEndpoint`` ``PolicyDocument``, ``aws_vpc_endpoint(_policy)``
+``policy``) are resource policies too, but they filter what may pass through an endpoint reachable
+only from inside the VPC, and AWS requires ``Principal: "*"`` in gateway endpoint policies. Their
+owner string starts with ``ENDPOINT_OWNER_PREFIX`` ("VPC endpoint ...", the model has no field for
+the holder's type), and LP107 skips such documents; LP105, LP109 and LP111 judge them like any
+resource policy.
+
 Left out on purpose:
-- VPC endpoint policies (``AWS::EC2::VPCEndpoint``, ``aws_vpc_endpoint(_policy)``): they filter
-  what may pass through an endpoint reachable only from inside the VPC, and AWS requires
-  ``Principal: "*"`` in gateway endpoint policies, so as resource policies they would make LP107
-  report every endpoint. The model has no place to say "endpoint policy"; see ``_SKIPPED``.
-- SAM ``Events``/``FunctionUrlConfig`` and ``AWS::Serverless::Api`` ``Auth.ResourcePolicy``: SAM
-  generates those permissions in its own (non-IAM) shorthand.
+- SAM ``Events``/``FunctionUrlConfig`` and the shorthand parts of ``AWS::Serverless::Api``
+  ``Auth.ResourcePolicy`` (``IpRangeWhitelist``...): SAM generates those permissions in its own
+  (non-IAM) shorthand. Its ``CustomStatements`` are real statements (``sam_policies``).
 - ``aws_cloudwatch_event_permission`` and the legacy ``Principal``/``Condition`` properties of
   ``AWS::Events::EventBusPolicy``: a single grant, not a document.
 """
@@ -25,6 +29,7 @@ from lpcheck.adapters.context import AdaptContext
 from lpcheck.adapters.handlers.iam import add_policy, exists, owner_of
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
+from lpcheck.iam.markers import ENDPOINT_OWNER_PREFIX
 from lpcheck.model.iam import PolicyKind
 from lpcheck.model.resources import LambdaPermission
 from lpcheck.parsers.nodes import ListNode, MapNode, ScalarNode
@@ -108,14 +113,26 @@ TF_RESOURCE_POLICIES: dict[str, tuple[str, ...]] = {
     "aws_ses_identity_policy": ("policy",),
 }
 
-# Holders deliberately not adapted (see the module docstring); listed so the choice is visible.
-_SKIPPED = ("AWS::EC2::VPCEndpoint", "aws_vpc_endpoint", "aws_vpc_endpoint_policy")
+TF_ENDPOINT_POLICIES: dict[str, str] = {"aws_vpc_endpoint": "policy", "aws_vpc_endpoint_policy": "policy"}
 
 
 @cfn(*CFN_RESOURCE_POLICIES)
 def cfn_resource_policy(view: ResourceView, ctx: AdaptContext) -> None:
     for path in CFN_RESOURCE_POLICIES[view.type]:
         add_policy(ctx, view.node(path), PolicyKind.RESOURCE, owner_of(view, path))
+
+
+@cfn("AWS::EC2::VPCEndpoint")
+def cfn_endpoint_policy(view: ResourceView, ctx: AdaptContext) -> None:
+    owner = ENDPOINT_OWNER_PREFIX + owner_of(view, "PolicyDocument")
+    add_policy(ctx, view.node("PolicyDocument"), PolicyKind.RESOURCE, owner)
+
+
+@tf(*TF_ENDPOINT_POLICIES)
+def tf_endpoint_policy(view: ResourceView, ctx: AdaptContext) -> None:
+    if exists(view):
+        attr = TF_ENDPOINT_POLICIES[view.type]
+        add_policy(ctx, view.node(attr), PolicyKind.RESOURCE, ENDPOINT_OWNER_PREFIX + owner_of(view, attr))
 
 
 @cfn("AWS::DynamoDB::GlobalTable")

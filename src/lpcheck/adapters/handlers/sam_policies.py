@@ -14,6 +14,10 @@ Attachments have ``principal_kind`` "function" and the resource's logical ID as 
 ``Role`` is not an attachment and makes SAM ignore ``Policies`` (and ``AssumeRolePolicyDocument``),
 so then nothing is reported. Permissions SAM creates implicitly for ``Events`` and
 ``FunctionUrlConfig`` are not modelled.
+
+``AWS::Serverless::Api`` ``Auth.ResourcePolicy.CustomStatements`` are IAM statements SAM copies into
+the API's resource policy: they are wrapped in a document (SAM adds the ``Version``) and judged as a
+resource policy, like ``AWS::ApiGateway::RestApi`` ``Policy``.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from lpcheck.adapters.handlers.iam import (
 from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.iam import PolicyKind
-from lpcheck.parsers.nodes import ChoiceNode, MapNode, Node
+from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode
 
 
 def _generated_role(role: Node | None) -> tuple[bool, str | None]:
@@ -86,3 +90,16 @@ def sam_policies(view: ResourceView, ctx: AdaptContext) -> None:
                 principal=view.address,
                 policy=resolve_managed_policy(item, item.loc, ctx, condition),
             )
+
+
+@cfn("AWS::Serverless::Api")
+def sam_api_statements(view: ResourceView, ctx: AdaptContext) -> None:
+    statements = view.node("Auth.ResourcePolicy.CustomStatements")
+    if not isinstance(statements, (MapNode, ListNode, ChoiceNode)):
+        return
+    document = MapNode(
+        loc=statements.loc,
+        items={"Version": ScalarNode(loc=statements.loc, value="2012-10-17"), "Statement": statements},
+        key_locs={"Version": statements.loc, "Statement": statements.loc},
+    )
+    add_policy(ctx, document, PolicyKind.RESOURCE, owner_of(view, "Auth.ResourcePolicy.CustomStatements"))
