@@ -44,20 +44,30 @@ from lpcheck.parsers.nodes import ListNode, MapNode, ScalarNode
 from lpcheck.rules.base import rule
 from lpcheck.secrets import (
     find_aws_credentials,
+    find_other_credentials,
     is_placeholder,
     looks_non_secret_value,
     looks_secret_name,
     mask,
 )
 from lpcheck.secrets.classify import env_secret
+from lpcheck.secrets.scan import partial_text
 
 _SECRET_DOCUMENTS = ("secretstring", "secret_string", "secret_string_wo")
-# StringLiteral owners whose keys are free-form inputs: a key named like a secret holds one.
-_NAMED_INPUT_OWNERS = ("module.", "provider.", "terraform.backend", "terraform.cloud")
+# StringLiteral owners whose keys are free-form inputs: a key named like a secret holds one
+# ("tfvars": a variables-file entry no variable consumes).
+_NAMED_INPUT_OWNERS = ("module.", "provider.", "terraform.backend", "terraform.cloud", "tfvars")
 
 
 def _is_hardcoded(text: str, key: str | None) -> bool:
     return not is_placeholder(text, key) and not find_aws_credentials(text, key)
+
+
+def _named_input_secret(text: str, key: str) -> bool:
+    """A free-form input (module argument, provider/backend setting, variables-file entry, nested
+    stack parameter) named like a secret that holds one. A value in a known credential format
+    (a GitHub token...) is LP203's, which names the format; an AWS key is LP201's."""
+    return _is_hardcoded(text, key) and not looks_non_secret_value(text) and not find_other_credentials(text)
 
 
 def _json_secrets(text: str) -> list[str] | None:
@@ -72,6 +82,7 @@ def _json_secrets(text: str) -> list[str] | None:
     for k, v in doc.items():
         if (
             isinstance(v, str)
+            and "${" not in v  # partly unknown
             and looks_secret_name(str(k))
             and _is_hardcoded(v, str(k))
             and not looks_non_secret_value(v)
@@ -80,11 +91,19 @@ def _json_secrets(text: str) -> list[str] | None:
     return out
 
 
-def _witnesses(prop: SecretProperty) -> Iterator[tuple[Value, Location, str]]:
+def _witnesses(prop: SecretProperty, model: Model) -> Iterator[tuple[Value, Location, str]]:
     """(variant, where to report, the secret text) for each hardcoded literal of ``prop``."""
     leaf = prop.property.rsplit(".", 1)[-1]
     document = leaf.lower() in _SECRET_DOCUMENTS
     for v in prop.value.variants():
+        if document and v.is_unknown:
+            # a JSON secret with an unresolvable part (``!Sub '{"password": "x", "host":
+            # "${Db.Endpoint.Address}"}'``): its literal members are still hardcoded
+            partial = partial_text(model, prop.address, v.loc)
+            found = _json_secrets(partial) if partial else None
+            if found:
+                yield v, v.at(prop.loc), found[0]
+            continue
         if not v.is_literal:
             continue
         raw = v.raw
@@ -135,8 +154,8 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
     props = sorted(model.of(SecretProperty), key=lambda p: (p.loc.path, p.loc.line, p.loc.column))
     for prop in props:
         by_name = prop.property.startswith("Parameters.")  # a nested stack input named like a secret
-        for v, loc, text in _witnesses(prop):
-            if by_name and looks_non_secret_value(text):
+        for v, loc, text in _witnesses(prop, model):
+            if by_name and not _named_input_secret(text, prop.property):
                 continue
             if v.origin:
                 key = (v.origin, text)
@@ -157,15 +176,27 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
                 key=_key(seen_keys, f"{prop.address}:{prop.property}"),
             )
 
-    # 2. Terraform module arguments, provider and backend settings named like a secret
-    for s in model.of(StringLiteral):
+    # a literal that reached an environment variable is LP203's, reported where it is used
+    in_environment: set[str] = set()
+    for var in model.of(EnvironmentVariable):
+        for v in var.value.variants():
+            if v.is_literal and isinstance(v.raw, str) and env_secret(var.name, v.raw):
+                in_environment.add(v.raw)
+                if v.origin:
+                    flowed.add(v.raw)
+
+    # 2. Terraform module arguments, provider and backend settings, unconsumed tfvars entries
+    #    named like a secret
+    places: set[tuple[Location, str]] = set()  # the same literal seen as two owners' input
+    for s in sorted(model.of(StringLiteral), key=lambda s: (s.loc.path, s.loc.line, s.loc.column)):
         if not s.owner.startswith(_NAMED_INPUT_OWNERS) or not s.path:
             continue
         name = s.path[-1]
-        if not looks_secret_name(name) or s.value in reported_texts:
+        if not looks_secret_name(name) or s.value in reported_texts or s.value in in_environment:
             continue
-        if not _is_hardcoded(s.value, name) or looks_non_secret_value(s.value):
+        if not _named_input_secret(s.value, name) or (s.loc, s.value) in places:
             continue
+        places.add((s.loc, s.value))
         if s.origin:
             flowed.add(s.value)
         source = f" (value from {s.origin})" if s.origin else ""
@@ -179,12 +210,6 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
             key=f"{s.owner}:{'.'.join(s.path)}",
         )
 
-    # a default that reached an environment variable is LP203's, reported where it is used
-    for var in model.of(EnvironmentVariable):
-        for v in var.value.variants():
-            if v.origin and v.is_literal and isinstance(v.raw, str) and env_secret(var.name, v.raw):
-                flowed.add(v.raw)
-
     # 3. secret-looking parameters and variables with a literal default
     for p in model.of(TemplateParameter):
         if p.hidden or not looks_secret_name(p.name) or not p.default.is_literal:
@@ -192,8 +217,8 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
         text = p.default.as_str()
         if not isinstance(p.default.raw, str) or not text:
             continue
-        if not _is_hardcoded(text, p.name) or looks_non_secret_value(text):
-            continue
+        if not _named_input_secret(text, p.name):
+            continue  # a credential format there is LP203's
         if text in flowed:
             continue  # reported where it is used
         kind = _param_kind(p)

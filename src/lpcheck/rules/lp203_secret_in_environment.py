@@ -55,6 +55,8 @@ def secret_in_environment(model: Model) -> Iterable[Issue]:
                     continue
                 seen_origin.add((v.origin, secret))
             loc = v.at(var.loc)
+            if (loc, secret) in reported:
+                continue  # one literal shared by several functions (SAM Globals): one finding
             reported.add((loc, secret))
             source = f" (value from {v.origin})" if v.origin else ""
             yield Issue(

@@ -11,7 +11,9 @@ A parameter is reported, at its ``Type``, when its type is literally ``String`` 
 - its value matches a credential format (AWS key, GitHub/Slack/Stripe token, private key...).
 
 When the name is computed (``!Sub /${Env}/db/password`` without a default, ``"/${var.env}/token"``)
-the resource's own name stands in for it (``DbPassword``, ``aws_ssm_parameter.api_token``).
+its written text counts (the unknown parts left out), or when the front-end has none, the
+resource's own name (``DbPassword``, ``aws_ssm_parameter.api_token``); a CloudFormation parameter
+without ``Name`` is named after its logical ID, which counts too.
 
 ``SecureString`` is fine; an unknown or absent type is not reported (both formats require it).
 A placeholder value does not clear a secret-looking name: the parameter is where the real secret
@@ -33,21 +35,29 @@ from lpcheck.secrets import (
     looks_non_secret_value,
     looks_secret_name,
 )
+from lpcheck.secrets.scan import partial_text
 
 _PLAIN = {"string": "String", "stringlist": "StringList"}
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 
 
-def _reason(param: SSMParameter) -> str | None:
+def _reason(param: SSMParameter, model: Model) -> str | None:
     for v in param.value.variants():
-        text = v.as_str() if v.is_literal else None
+        text = v.as_str() if v.is_literal else partial_text(model, param.address, v.loc)
         if text:
             creds = find_aws_credentials(text, "value") + find_other_credentials(text)
             if creds:
                 return f"its value is {_article(creds[0].kind)}"
     names = [v.as_str() for v in param.name.variants() if v.as_str()]
-    if not names and param.name.find(lambda v: not v.is_literal):
-        # the name is computed ("/${Env}/db/password"): the resource's own name tells
-        names = [_resource_name(param.address)]
+    for v in param.name.variants():
+        if v.is_unknown:
+            # the name is computed: its written text ("/${Env}/db/password", the unknown parts
+            # left out), else the resource's own name tells
+            partial = partial_text(model, param.address, v.loc)
+            names.append(_INTERPOLATION.sub("/", partial) if partial else _resource_name(param.address))
+        elif v.is_absent:
+            # CloudFormation names it after the stack and the logical ID
+            names.append(_resource_name(param.address))
     if any(n and looks_secret_name(n) for n in names):
         values = [v for v in param.value.variants() if v.is_literal and v.as_str()]
         if values and all(looks_non_secret_value(v.as_str() or "") for v in values):
@@ -75,10 +85,14 @@ def plaintext_secret_parameter(model: Model) -> Iterable[Issue]:
             kind = _PLAIN.get((t.as_str() or "").strip().lower())
             if kind is None:
                 continue
-            reason = reason or _reason(param)
+            reason = reason or _reason(param, model)
             if reason is None:
                 break
-            name = next((v.as_str() for v in param.name.variants() if v.as_str()), None) or param.address
+            name = (
+                next((v.as_str() for v in param.name.variants() if v.as_str()), None)
+                or partial_text(model, param.address, param.name.loc)
+                or param.address
+            )
             yield Issue(
                 loc=t.at(param.loc),
                 message=(

@@ -130,6 +130,9 @@ _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?[smhdSMHD]?$")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@\s]*@)?[^\s]*$")
 _ARN = re.compile(r"^arn:[a-z0-9-]*:", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+# lower-case words joined by "/" (a secret or parameter name without the leading slash); a random
+# secret with a "/" (base64) mixes cases and digits
+_SECRET_NAME = re.compile(r"^[a-z][a-z0-9_.-]*(/[a-z][a-z0-9_.-]*)+$")
 
 
 def url_credentials(value: str) -> str | None:
@@ -155,6 +158,9 @@ def looks_non_secret_value(value: str) -> bool:
     if s.startswith(("/", "./", "../", "~/", "s3://")) and " " not in s:
         return True
     if _EMAIL.match(s):
+        return True
+    # A Secrets Manager secret name: "rds!db-<uuid>" (RDS-managed), "prod/app/db-password".
+    if s.startswith(("rds!", "rds-db-credentials/")) or _SECRET_NAME.match(s):
         return True
     # Uppercase enum words: "SECRETS_MANAGER", "API_KEY", "PARAMETER_STORE".
     return bool(re.fullmatch(r"[A-Z]+(_[A-Z]+)+", s) and len(s) <= 30)

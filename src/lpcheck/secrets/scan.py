@@ -193,10 +193,32 @@ def _dedupe(raw: list[Hit], model: Model) -> list[Hit]:
 
 
 def secret_property_locs(model: Model) -> set[Location]:
-    """Where LP202's known secret properties hold a literal (LP203 leaves those to LP202)."""
+    """Where LP202's known secret properties hold a literal (LP203 leaves those to LP202).
+
+    A nested stack input that is a secret only by its name (``Parameters.GitHubToken``) is not a
+    known property: a credential format there is LP203's, like in a module argument."""
     locs: set[Location] = set()
     for prop in model.of(SecretProperty):
+        if prop.property.startswith("Parameters."):
+            continue
         for v in prop.value.variants():
             if v.is_literal and v.loc is not None:
                 locs.add(v.loc)
     return locs
+
+
+_PARTIALS: weakref.WeakKeyDictionary[Model, dict[tuple[str, Location], str]] = weakref.WeakKeyDictionary()
+
+
+def partial_text(model: Model, owner: str, loc: Location | None) -> str | None:
+    """The source text of a value that is unknown because parts of it are (``!Sub
+    "/${Env}/db/password"``, a Terraform template with an unresolved interpolation): the
+    front-ends record it as a ``StringLiteral`` at the value's own location, unknown parts written
+    ``${...}``. None when there is none."""
+    if loc is None:
+        return None
+    index = _PARTIALS.get(model)
+    if index is None:
+        index = {(s.owner, s.loc): s.value for s in model.of(StringLiteral) if "${" in s.value}
+        _PARTIALS[model] = index
+    return index.get((owner, loc))
