@@ -200,10 +200,14 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
         if s.origin:
             flowed.add(s.value)
         source = f" (value from {s.origin})" if s.origin else ""
+        if s.owner == "tfvars":
+            what = f"variables file entry {'.'.join(s.path[1:])}"
+        else:
+            what = f"{s.owner} setting {'.'.join(s.path)}"
         yield Issue(
             loc=s.loc,
             message=(
-                f"{s.owner} setting {'.'.join(s.path)} is a hardcoded secret ('{mask(s.value)}'){source}; "
+                f"{what} is a hardcoded secret ('{mask(s.value)}'){source}; "
                 "pass a reference to a generated or stored secret instead"
             ),
             resource=s.owner,

@@ -80,6 +80,22 @@ _OTHER_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Square token", re.compile(r"(sq0(?:atp|csp)-[0-9A-Za-z_-]{22,})")),
     ("Azure storage account key", re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)")),
     (
+        "Terraform Cloud token",
+        re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])"),
+    ),
+    ("DigitalOcean token", re.compile(r"(?<![A-Za-z0-9_])(do[opr]_v1_[a-f0-9]{64})(?![A-Za-z0-9])")),
+    (
+        "Discord webhook URL",
+        re.compile(
+            r"(https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68})"
+        ),
+    ),
+    ("Databricks token", re.compile(r"(?<![A-Za-z0-9_])(dapi[a-f0-9]{32}(?:-\d)?)(?![A-Za-z0-9])")),
+    ("Postman API key", re.compile(r"(PMAK-[a-f0-9]{24}-[a-f0-9]{34})")),
+    ("New Relic API key", re.compile(r"(?<![A-Za-z0-9_])(NRAK-[A-Z0-9]{27})(?![A-Za-z0-9])")),
+    ("Grafana token", re.compile(r"(?<![A-Za-z0-9_])(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?![A-Za-z0-9])")),
+    ("Mailchimp API key", re.compile(r"(?<![A-Za-z0-9])([0-9a-f]{32}-us[0-9]{1,2})(?![A-Za-z0-9])")),
+    (
         "private key",
         re.compile(
             r"(-----BEGIN (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)"
@@ -94,7 +110,8 @@ _OTHER_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _KEY_PREFIX = re.compile(r"A(?:KIA|SIA|BIA|CCA)")
 _OTHER_PREFIX = re.compile(
     r"gh[pousr]_|github_pat_|glpat-|xox[abposr]-|xapp-|hooks\.slack\.com|[sr]k_live_|AIza|SK[0-9a-f]{32}|"
-    r"SG\.|npm_|pypi-|sk-|hf_|shp(?:at|ca|pa|ss)_|sq0|AccountKey=|PRIVATE KEY"
+    r"SG\.|npm_|pypi-|sk-|hf_|shp(?:at|ca|pa|ss)_|sq0|AccountKey=|PRIVATE KEY|\.atlasv1\.|do[opr]_v1_|"
+    r"discord(?:app)?\.com/api/webhooks|dapi[a-f0-9]|PMAK-|NRAK-|glsa_|[0-9a-f]{32}-us[0-9]"
 )
 
 
@@ -166,7 +183,7 @@ def find_other_credentials(text: str) -> list[CredentialMatch]:
         for m in pattern.finditer(text):
             token = m.group(1)
             if kind != "private key":
-                body = re.sub(r"^[A-Za-z0-9]+[_-]", "", token)
+                body = max(re.findall(r"[A-Za-z0-9]+", token), key=len, default=token)  # the random part
                 if _low_entropy(body) or re.search(r"(?i)example|sample|dummy|placeholder|your", token):
                     continue
             out.append(CredentialMatch(kind, token, m.start(1)))

@@ -62,6 +62,8 @@ def credential_hits(model: Model) -> list[Hit]:
 
 
 def _where(owner: str, path: tuple[str, ...]) -> str:
+    if owner == "tfvars" and path[:1] == ("tfvars",):
+        return f"the variables file entry {'.'.join(path[1:])}"
     if len(path) == 3 and path[0] in ("variable", "Parameters") and path[2] in ("default", "Default"):
         return f"the default of {'variable' if path[0] == 'variable' else 'parameter'} {path[1]}"
     dotted = ".".join(path)

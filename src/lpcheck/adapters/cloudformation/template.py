@@ -199,6 +199,7 @@ class TemplateAdapter:
                     self._problem(f"reading resource {logical_id}", exc)
         self._record_strings()
         self._record_parameters()
+        self._record_mappings()
         self._run_handlers()
 
     def _build_view(self, logical_id: str, spec: Node, loc: Location) -> None:
@@ -314,6 +315,26 @@ class TemplateAdapter:
                 marker = f"default of parameter {name} ("
                 if not any(o.startswith(marker) or f"; {marker}" in o for o in consumed):
                     self.ctx.add_strings(default, f"Parameters.{name}", ("Parameters", name, "Default"))
+
+    def _record_mappings(self) -> None:
+        """Mapping entries that flow nowhere are recorded where they are written, for the secret
+        rules (those read by ``Fn::FindInMap`` are reported where they are used)."""
+        mappings = self.root.get("Mappings")
+        if not isinstance(mappings, MapNode):
+            return
+        strings = self.result.model.of(StringLiteral)
+        consumed = [s.origin for s in strings if s.origin and "mapping " in s.origin]
+        for name, top in mappings.items.items():
+            if not isinstance(top, MapNode):
+                continue
+            for top_key, second in top.items.items():
+                if not isinstance(second, MapNode):
+                    continue
+                for key, value in second.items.items():
+                    marker = f"mapping {name}.{top_key}.{key} ("
+                    if not any(o.startswith(marker) or f"; {marker}" in o for o in consumed):
+                        path = ("Mappings", str(name), str(top_key), str(key))
+                        self.ctx.add_strings(value, f"Mappings.{name}", path)
 
     def _run_handlers(self) -> None:
         from lpcheck.adapters.registry import cfn_handlers, load_handlers

@@ -5,7 +5,8 @@ A ``Secret`` per ``AWS::SecretsManager::Secret``/``aws_secretsmanager_secret`` (
 ``AWS::SecretsManager::RotationSchedule``/``aws_secretsmanager_secret_rotation`` whose ``secret``
 is the target as written (``Ref``/``.id``/``.arn`` -> a reference to the secret's address, or a
 literal name/ARN; a ``Ref`` to a ``SecretTargetAttachment`` is followed to the attachment's
-secret, as AWS's examples write it); LP205 links them with ``Model.refers_to``.
+secret, as AWS's examples write it, and a reference to a ``data "aws_secretsmanager_secret"`` to
+the name or ARN it looks up); LP205 links them with ``Model.refers_to``.
 
 Rotation written on the secret itself counts too: the legacy inline ``rotation_rules`` /
 ``rotation_lambda_arn`` of ``aws_secretsmanager_secret`` (provider < 5) sets ``inline_rotation``.
@@ -20,6 +21,7 @@ from lpcheck.adapters.context import AdaptContext
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import Secret, SecretRotation
+from lpcheck.model.values import Value
 
 
 def _names(view: ResourceView, key: str) -> tuple[str, ...]:
@@ -79,6 +81,16 @@ def tf_secret(view: ResourceView, ctx: AdaptContext) -> None:
 
 @tf("aws_secretsmanager_secret_rotation")
 def tf_rotation(view: ResourceView, ctx: AdaptContext) -> None:
+    target = view.value("secret_id")
+    source = ctx.resources.get(target.ref) if target.ref else None
+    if source is not None and source.type == "data.aws_secretsmanager_secret":
+        # a secret looked up by its literal name or ARN: the rotation targets that name (an
+        # external secret, or one of the unit's own looked up by name)
+        for key in ("arn", "name"):
+            written = source.value(key).as_str()
+            if written:
+                target = Value.literal(written, target.loc)
+                break
     ctx.model.add(
         SecretRotation(
             address=view.address,
@@ -86,6 +98,6 @@ def tf_rotation(view: ResourceView, ctx: AdaptContext) -> None:
             loc=view.loc,
             names=view.names,
             condition=view.condition,
-            secret=view.value("secret_id"),
+            secret=target,
         )
     )
