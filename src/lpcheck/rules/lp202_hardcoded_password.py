@@ -149,6 +149,7 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
     reported_texts: set[str] = set()
     flowed: set[str] = set()  # literals reported at a place of use, with their source
     seen_keys: dict[str, int] = {}
+    places: set[tuple[Location, str]] = set()  # one finding per literal and place
 
     # 1. known secret properties
     props = sorted(model.of(SecretProperty), key=lambda p: (p.loc.path, p.loc.line, p.loc.column))
@@ -157,6 +158,9 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
         for v, loc, text in _witnesses(prop, model):
             if by_name and not _named_input_secret(text, prop.property):
                 continue
+            if (loc, text) in places:
+                continue  # one literal, two module instances (or SAM Globals) using it
+            places.add((loc, text))
             if v.origin:
                 key = (v.origin, text)
                 if key in reported_origins:
@@ -187,7 +191,6 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
 
     # 2. Terraform module arguments, provider and backend settings, unconsumed tfvars entries
     #    named like a secret
-    places: set[tuple[Location, str]] = set()  # the same literal seen as two owners' input
     for s in sorted(model.of(StringLiteral), key=lambda s: (s.loc.path, s.loc.line, s.loc.column)):
         if not s.owner.startswith(_NAMED_INPUT_OWNERS) or not s.path:
             continue

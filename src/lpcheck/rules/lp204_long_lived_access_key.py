@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from lpcheck.findings import Issue
+from lpcheck.location import Location
 from lpcheck.model.container import Model
 from lpcheck.model.resources import AccessKey
 from lpcheck.rules.base import rule
@@ -26,7 +27,11 @@ def _user(key: AccessKey) -> str:
 
 @rule("LP204")
 def long_lived_access_key(model: Model) -> Iterable[Issue]:
+    places: set[Location] = set()  # two instances of one module: one finding
     for key in model.of(AccessKey):
+        if key.loc in places:
+            continue
+        places.add(key.loc)
         when = f" (when {key.condition})" if key.condition else ""
         yield Issue(
             loc=key.loc,

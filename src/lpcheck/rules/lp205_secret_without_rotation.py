@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from lpcheck.findings import Issue
+from lpcheck.location import Location
 from lpcheck.model.container import Model
 from lpcheck.model.resources import Secret, SecretRotation
 from lpcheck.rules.base import rule
@@ -38,9 +39,13 @@ def secret_without_rotation(model: Model) -> Iterable[Issue]:
     rotations = model.of(SecretRotation)
     if any(_unresolvable(r, secrets, model) for r in rotations):
         return
+    places: set[Location] = set()  # two instances of one module: one finding
     for secret in secrets:
+        if secret.loc in places:
+            continue
         if secret.inline_rotation or any(model.refers_to(r.secret, secret) for r in rotations):
             continue
+        places.add(secret.loc)
         when = f" (when {secret.condition})" if secret.condition else ""
         yield Issue(
             loc=secret.loc,

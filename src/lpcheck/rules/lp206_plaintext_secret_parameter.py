@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable
 
 from lpcheck.findings import Issue
+from lpcheck.location import Location
 from lpcheck.model.container import Model
 from lpcheck.model.resources import SSMParameter
 from lpcheck.rules.base import rule
@@ -79,7 +80,10 @@ def _article(kind: str) -> str:
 
 @rule("LP206")
 def plaintext_secret_parameter(model: Model) -> Iterable[Issue]:
+    places: set[Location] = set()  # two instances of one module: one finding
     for param in model.of(SSMParameter):
+        if param.loc in places:
+            continue
         reason = None
         for t in param.param_type.variants():
             kind = _PLAIN.get((t.as_str() or "").strip().lower())
@@ -93,6 +97,7 @@ def plaintext_secret_parameter(model: Model) -> Iterable[Issue]:
                 or partial_text(model, param.address, param.name.loc)
                 or param.address
             )
+            places.add(param.loc)
             yield Issue(
                 loc=t.at(param.loc),
                 message=(
