@@ -1,10 +1,11 @@
 """LP302 database-unencrypted: database storage encryption off or absent.
 
-Covers standalone RDS instances, Aurora/DocumentDB/Neptune/Multi-AZ DB clusters and Redshift
-provisioned clusters. Not reported: cluster members (they take the cluster's setting, reported
-on the cluster), read replicas (they inherit the source's encryption), Aurora Serverless v1
-clusters (always encrypted), and, through the adapters, resources restored from a snapshot or a
-point in time or named with a KMS key (their encryption is inherited or intended: unknown).
+Covers standalone RDS instances, Aurora/DocumentDB/Neptune/Multi-AZ DB clusters, Aurora global
+databases and Redshift provisioned clusters. Not reported: cluster members (they take the
+cluster's setting, reported on the cluster), read replicas (they inherit the source's encryption),
+Aurora Serverless v1 clusters (always encrypted), and, through the adapters, resources restored
+from a snapshot or a point in time, replicas, members of a global database, or named with a KMS
+key (their encryption is inherited or intended: unknown).
 
 Redshift: an absent ``Encrypted`` is still reported, as the catalog asks ("off or absent"), but
 worded as undeclared: Amazon Redshift encrypts new provisioned clusters by default since January
@@ -19,15 +20,18 @@ from lpcheck.findings import Issue
 from lpcheck.model.container import Model
 from lpcheck.model.resources import DBCluster, DBInstance, RedshiftCluster, Resource
 from lpcheck.model.values import Value
+from lpcheck.rules._common import describe_setting, insecure_flag, is_member, is_replica
 from lpcheck.rules.base import rule
-from lpcheck.rules.lp401_single_az_database import describe_setting, insecure_flag, is_member, is_replica
 
 _FAMILY = {
     "aurora": "Aurora DB cluster",
     "docdb": "DocumentDB cluster",
     "neptune": "Neptune DB cluster",
     "rds": "Multi-AZ DB cluster",
+    "global": "Aurora global database",
 }
+_STORAGE = ("StorageEncrypted", "storage_encrypted")
+_REDSHIFT = ("Encrypted", "encrypted")
 
 
 def _issue(resource: Resource, value: Value, what: str, names: tuple[str, str], default: str) -> Issue | None:
@@ -44,10 +48,6 @@ def _issue(resource: Resource, value: Value, what: str, names: tuple[str, str], 
         resource=resource.address,
         key=f"{resource.address}:storage_encrypted",
     )
-
-
-_STORAGE = ("StorageEncrypted", "storage_encrypted")
-_REDSHIFT = ("Encrypted", "encrypted")
 
 
 @rule("LP302")

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import BlockStorage, Resource
-from lpcheck.model.values import Value
+from lpcheck.model.resources import BlockStorage
+from lpcheck.rules._common import off, origin, when, witness
 from lpcheck.rules.base import rule
 
 _FIX = "set encryption to true, ideally with a customer managed KMS key"
@@ -22,10 +22,6 @@ _OWNER = {
     "launch template": "launch template",
     "launch configuration": "launch configuration",
 }
-
-
-def _unencrypted(v: Value) -> bool:
-    return v.is_absent or (v.is_literal and v.raw is None) or v.as_bool() is False
 
 
 def _subject(storage: BlockStorage) -> str:
@@ -38,28 +34,21 @@ def _subject(storage: BlockStorage) -> str:
     return f"EBS block device{device} of {owner} '{storage.address}'"
 
 
-def _when(witness: Value, resource: Resource) -> str:
-    """The branch condition of the witness and the resource's own condition, if any."""
-    conditions = [c for c in (resource.condition, witness.condition) if c]
-    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
-
-
 @rule("LP303")
 def check(model: Model) -> Iterable[Issue]:
     for storage in model.of(BlockStorage):
-        witness = storage.encrypted.find(_unencrypted)
-        if witness is None:
+        found = witness(storage.encrypted, off)
+        if found is None:
             continue
-        when = _when(witness, storage)
-        if witness.as_bool() is False:
-            origin = f" (from {witness.origin})" if witness.origin else ""
-            state = f"has encryption explicitly disabled{origin}{when}"
+        cond = when(found, storage)
+        if found.as_bool() is False:
+            state = f"has encryption explicitly disabled{origin(found)}{cond}"
         else:
-            state = f"does not enable encryption{when}, so AWS creates it unencrypted"
+            state = f"does not enable encryption{cond}, so AWS creates it unencrypted"
         message = f"{_subject(storage)} {state}; {_FIX}"
         yield Issue(
-            loc=witness.at(storage.loc),
+            loc=found.at(storage.loc),
             message=message,
             resource=storage.address,
-            key=f"{storage.address}:{storage.kind}:{storage.device}:encrypted{when}",
+            key=f"{storage.address}:{storage.kind}:{storage.device}:encrypted{cond}",
         )

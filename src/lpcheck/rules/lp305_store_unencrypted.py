@@ -14,8 +14,8 @@ from lpcheck.findings import Issue
 from lpcheck.model.container import Model
 from lpcheck.model.resources import EncryptedStore
 from lpcheck.model.values import Value
+from lpcheck.rules._common import describe_setting, insecure_flag, is_terraform, origin, when
 from lpcheck.rules.base import rule
-from lpcheck.rules.lp401_single_az_database import describe_setting, insecure_flag, is_terraform
 
 # type -> (CloudFormation property, Terraform attribute, what "absent" means)
 _SETTINGS = {
@@ -33,9 +33,7 @@ def _describe(store: EncryptedStore, witness: Value) -> str:
     cfn, tf, default = _SETTINGS.get(store.kind, ("encryption", "encryption", "defaults to off"))
     if store.kind == "Kinesis stream" and not witness.is_absent:
         setting = 'encryption_type = "NONE"' if is_terraform(store) else "EncryptionType is NONE"
-        if witness.origin:
-            setting += f" (from {witness.origin})"
-        return setting + witness.describe_condition()
+        return setting + origin(witness) + when(witness, store)
     if store.kind == "Kinesis stream" and is_terraform(store):
         default = 'defaults to "NONE"'
     return describe_setting(witness, store, cfn, tf, default)

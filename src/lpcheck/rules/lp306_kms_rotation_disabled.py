@@ -13,27 +13,15 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import KmsKey, Resource
+from lpcheck.model.resources import KmsKey
 from lpcheck.model.values import Value
+from lpcheck.rules._common import off, origin, prop, unset, when, witness
 from lpcheck.rules.base import rule
 
 
 def _is(v: Value, default: str) -> bool:
     """Whether ``v`` is (in every variant) ``default`` or absent."""
-    return all(
-        x.is_absent or (x.is_literal and x.raw in (None, "")) or (x.as_str() or "").upper() == default
-        for x in v.variants()
-    )
-
-
-def _off(v: Value) -> bool:
-    return v.is_absent or (v.is_literal and v.raw is None) or v.as_bool() is False
-
-
-def _when(witness: Value, resource: Resource) -> str:
-    """The branch condition of the witness and the resource's own condition, if any."""
-    conditions = [c for c in (resource.condition, witness.condition) if c]
-    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
+    return all(unset(x) or (x.as_str() or "").upper() == default for x in v.variants())
 
 
 @rule("LP306")
@@ -43,21 +31,18 @@ def check(model: Model) -> Iterable[Issue]:
             continue
         if not _is(key.key_usage, "ENCRYPT_DECRYPT"):
             continue
-        witness = key.rotation.find(_off)
-        if witness is None:
+        found = witness(key.rotation, off)
+        if found is None:
             continue
-        when = _when(witness, key)
-        if witness.as_bool() is False:
-            origin = f" (from {witness.origin})" if witness.origin else ""
-            state = f"has automatic key rotation disabled{origin}{when}"
+        cond = when(found, key)
+        if found.as_bool() is False:
+            state = f"has automatic key rotation disabled{origin(found)}{cond}"
         else:
-            state = f"does not enable automatic key rotation{when} (off by default)"
+            state = f"does not enable automatic key rotation{cond} (off by default)"
+        setting = prop(key, "EnableKeyRotation: true", "enable_key_rotation = true")
         yield Issue(
-            loc=witness.at(key.loc),
-            message=(
-                f"Customer managed symmetric KMS key '{key.address}' {state}; enable key rotation "
-                "(EnableKeyRotation / enable_key_rotation = true)"
-            ),
+            loc=found.at(key.loc),
+            message=f"Customer managed symmetric KMS key '{key.address}' {state}; set {setting}",
             resource=key.address,
-            key=f"{key.address}:rotation{when}",
+            key=f"{key.address}:rotation{cond}",
         )

@@ -21,9 +21,11 @@ from collections.abc import Iterable
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
 from lpcheck.model.resources import CacheReplicationGroup, DBCluster, DBInstance, SearchDomain
+from lpcheck.model.values import Value
+from lpcheck.rules._common import describe_setting, insecure_flag, is_terraform, when
 from lpcheck.rules.base import rule
-from lpcheck.rules.lp401_single_az_database import describe_setting, insecure_flag, is_terraform
 
+_NONE = Value.absent(None)
 _FAMILY = {"aurora": "Aurora DB cluster", "docdb": "DocumentDB cluster", "neptune": "Neptune DB cluster"}
 
 
@@ -54,7 +56,8 @@ def _db_clusters(model: Model) -> Iterable[Issue]:
         yield Issue(
             loc=cluster.loc,
             message=(
-                f"{what} {cluster.address} has one DB instance ({linked[0].address}) in this {place}: "
+                f"{what} {cluster.address} has one DB instance ({linked[0].address}) in this {place}"
+                f"{when(_NONE, cluster)}: "
                 "there is no replica in another Availability Zone to fail over to"
             ),
             resource=cluster.address,
@@ -76,7 +79,7 @@ def _caches(model: Model) -> Iterable[Issue]:
         extra = ""
         if multi_az is not None:
             extra = " and " + describe_setting(
-                multi_az, group, "MultiAZEnabled", "multi_az_enabled", "defaults to false"
+                multi_az, group, "MultiAZEnabled", "multi_az_enabled", "defaults to false", own=False
             )
         yield Issue(
             loc=witness.at(group.loc),

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import ComputeGroup, Resource
+from lpcheck.model.resources import ComputeGroup
 from lpcheck.model.values import Value
+from lpcheck.rules._common import origin, when, witness
 from lpcheck.rules.base import rule
 
 
@@ -31,30 +32,23 @@ def _written(v: Value) -> str:
     return f" ({known[0]})" if known else ""
 
 
-def _when(witness: Value, resource: Resource) -> str:
-    """The branch condition of the witness and the resource's own condition, if any."""
-    conditions = [c for c in (resource.condition, witness.condition) if c]
-    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
-
-
 @rule("LP403")
 def check(model: Model) -> Iterable[Issue]:
     for group in model.of(ComputeGroup):
-        witness, what = group.subnets.find(_single), "a single subnet"
-        if witness is None:
-            witness, what = group.zones.find(_single), "a single Availability Zone"
-        if witness is None:
+        found, what = witness(group.subnets, _single), "a single subnet"
+        if found is None:
+            found, what = witness(group.zones, _single), "a single Availability Zone"
+        if found is None:
             continue
-        origin = f" (from {witness.origin})" if witness.origin else ""
-        when = _when(witness, group)
+        cond = when(found, group)
         placed = "places its instances in" if group.kind == "Auto Scaling group" else "spans only"
         yield Issue(
-            loc=witness.at(group.loc),
+            loc=found.at(group.loc),
             message=(
-                f"{group.kind} '{group.address}' {placed} {what}{_written(witness)}{origin}{when}, so "
+                f"{group.kind} '{group.address}' {placed} {what}{_written(found)}{origin(found)}{cond}, so "
                 "an outage of that Availability Zone takes it down; spread it over subnets in at "
                 "least two Availability Zones"
             ),
             resource=group.address,
-            key=f"{group.address}:{what}{when}",
+            key=f"{group.address}:{what}{cond}",
         )

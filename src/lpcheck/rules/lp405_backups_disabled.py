@@ -16,20 +16,20 @@ from collections.abc import Iterable
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
 from lpcheck.model.resources import DBInstance, Table
+from lpcheck.rules._common import describe_setting, insecure_flag, is_member, is_replica, witness
 from lpcheck.rules.base import rule
-from lpcheck.rules.lp401_single_az_database import describe_setting, insecure_flag, is_member, is_replica
 
 
 def _instances(model: Model) -> Iterable[Issue]:
     for db in model.of(DBInstance):
         if is_member(db) or is_replica(db):
             continue
-        witness = db.backup_retention.find(lambda v: v.as_int() == 0)
-        if witness is None:
+        found = witness(db.backup_retention, lambda v: v.as_int() == 0)
+        if found is None:
             continue
-        setting = describe_setting(witness, db, "BackupRetentionPeriod", "backup_retention_period", "")
+        setting = describe_setting(found, db, "BackupRetentionPeriod", "backup_retention_period", "")
         yield Issue(
-            loc=witness.at(db.loc),
+            loc=found.at(db.loc),
             message=f"RDS DB instance {db.address} has automated backups disabled: {setting}",
             resource=db.address,
             key=f"{db.address}:backup_retention",
@@ -51,15 +51,15 @@ def _tables(model: Model) -> Iterable[Issue]:
                 severity="note",
             )
             continue
-        witness = insecure_flag(table.pitr)
-        if witness is None:
+        found = insecure_flag(table.pitr)
+        if found is None:
             continue
         cfn = "PointInTimeRecoveryEnabled"
-        if witness.is_absent and not table.type.startswith("AWS::DynamoDB::Global"):
+        if found.is_absent and table.type == "AWS::DynamoDB::Table":
             cfn = "PointInTimeRecoverySpecification"
-        setting = describe_setting(witness, table, cfn, "point_in_time_recovery.enabled", "defaults to false")
+        setting = describe_setting(found, table, cfn, "point_in_time_recovery.enabled", "defaults to false")
         yield Issue(
-            loc=witness.at(table.loc),
+            loc=found.at(table.loc),
             message=f"DynamoDB table {table.address} has no point-in-time recovery: {setting}",
             resource=table.address,
             key=f"{table.address}:pitr",

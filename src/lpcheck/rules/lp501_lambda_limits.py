@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 from lpcheck.findings import Issue
 from lpcheck.model.container import Model
-from lpcheck.model.resources import Function, Resource
+from lpcheck.model.resources import Function
 from lpcheck.model.values import Value
+from lpcheck.rules._common import origin, when, witness
 from lpcheck.rules.base import rule
 
 MAX_TIMEOUT = 900
@@ -48,41 +49,35 @@ def _show(v: Value) -> str:
     return str(int(n)) if n is not None and float(n).is_integer() else str(v.raw)
 
 
-def _origin(v: Value) -> str:
-    return f" (from {v.origin})" if v.origin else ""
-
-
-def _when(witness: Value, resource: Resource) -> str:
-    """The branch condition of the witness and the resource's own condition, if any."""
-    conditions = [c for c in (resource.condition, witness.condition) if c]
-    return f" (when {' and '.join(dict.fromkeys(conditions))})" if conditions else ""
+_PROBLEMS = (
+    (
+        "timeout",
+        "a timeout of {} s",
+        f"the maximum is {MAX_TIMEOUT} s (15 minutes), so AWS rejects the function",
+    ),
+    (
+        "memory",
+        "a memory size of {} MB",
+        f"AWS accepts {MIN_MEMORY} to {MAX_MEMORY:,} MB, so it rejects the function",
+    ),
+)
 
 
 @rule("LP501")
 def check(model: Model) -> Iterable[Issue]:
     for fn in model.of(Function):
-        name = f"Lambda function '{fn.address}'"
-        witness = fn.timeout.find(_timeout_bad)
-        if witness is not None:
-            when = _when(witness, fn)
+        checks = ((fn.timeout, _timeout_bad), (fn.memory, _memory_bad))
+        for (what, shown, limit), (value, bad) in zip(_PROBLEMS, checks, strict=True):
+            found = witness(value, bad)
+            if found is None:
+                continue
+            cond = when(found, fn)
             yield Issue(
-                loc=witness.at(fn.loc),
+                loc=found.at(fn.loc),
                 message=(
-                    f"{name} has a timeout of {_show(witness)} s{_origin(witness)}{when}; the maximum "
-                    f"is {MAX_TIMEOUT} s (15 minutes), so AWS rejects the function"
+                    f"Lambda function '{fn.address}' has {shown.format(_show(found))}"
+                    f"{origin(found)}{cond}; {limit}"
                 ),
                 resource=fn.address,
-                key=f"{fn.address}:timeout{when}",
-            )
-        witness = fn.memory.find(_memory_bad)
-        if witness is not None:
-            when = _when(witness, fn)
-            yield Issue(
-                loc=witness.at(fn.loc),
-                message=(
-                    f"{name} has a memory size of {_show(witness)} MB{_origin(witness)}{when}; AWS "
-                    f"accepts {MIN_MEMORY} to {MAX_MEMORY:,} MB, so it rejects the function"
-                ),
-                resource=fn.address,
-                key=f"{fn.address}:memory{when}",
+                key=f"{fn.address}:{what}{cond}",
             )

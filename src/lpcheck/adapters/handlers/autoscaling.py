@@ -10,11 +10,12 @@ comma-separated string (a ``CommaDelimitedList`` default resolved to text) is sp
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import product
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import and_labels, relocate, settled, under
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.handlers._common import and_labels, branches, identity, terraform, under
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
 from lpcheck.location import Location
 from lpcheck.model.resources import ComputeGroup
@@ -39,9 +40,14 @@ def _element(node: Node | None, item_key: str | None) -> object:
 
 
 def place_list(view: ResourceView, path: str, item_key: str | None = None) -> Value:
-    """The list at ``path`` as a typed value located at its key's line."""
-    value = _list_value(view.node(path), view.loc, item_key)
-    return relocate(value, view.key_loc(path), view.loc)
+    """The list at ``path`` as a typed value located at its key's line (in each branch)."""
+    variants = []
+    for label, node, where in branches(view, path):
+        value = _list_value(node, where or view.loc, item_key)
+        if where is not None:
+            value = Value.choice([replace(v, loc=where) for v in value.variants()], where)
+        variants.append(under(value, label))
+    return Value.choice(variants, variants[0].loc)
 
 
 def _list_value(node: Node | None, absent_loc: Location, item_key: str | None = None) -> Value:
@@ -86,18 +92,8 @@ def _list_value(node: Node | None, absent_loc: Location, item_key: str | None = 
 
 
 def add_group(view: ResourceView, ctx: AdaptContext, kind: str, zones: Value, subnets: Value) -> None:
-    ctx.model.add(
-        ComputeGroup(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=view.names,
-            condition=view.condition,
-            kind=kind,
-            zones=zones,
-            subnets=subnets,
-        )
-    )
+    group = ComputeGroup(**identity(view), kind=kind, zones=zones, subnets=subnets)  # type: ignore[arg-type]
+    ctx.model.add(group)
 
 
 @cfn("AWS::AutoScaling::AutoScalingGroup")
@@ -107,11 +103,8 @@ def cfn_group(view: ResourceView, ctx: AdaptContext) -> None:
     add_group(view, ctx, "Auto Scaling group", zones, subnets)
 
 
-@tf("aws_autoscaling_group")
+@terraform("aws_autoscaling_group")
 def tf_group(view: ResourceView, ctx: AdaptContext) -> None:
-    view = settled(view, ctx)
-    if view.count == 0:
-        return
     zones = place_list(view, "availability_zones")
     subnets = place_list(view, "vpc_zone_identifier")
     add_group(view, ctx, "Auto Scaling group", zones, subnets)

@@ -10,8 +10,8 @@ enable PITR at all, so it is a table whose PITR is absent.
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.rds import setting
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.handlers._common import identity, setting, terraform
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import Table
 from lpcheck.model.values import Value
@@ -23,11 +23,7 @@ _PITR = "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled"
 def _add(view: ResourceView, ctx: AdaptContext, pitr: Value) -> None:
     ctx.model.add(
         Table(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=view.names,
-            condition=view.condition,
+            **identity(view),  # type: ignore[arg-type]
             pitr=pitr,
         )
     )
@@ -63,6 +59,6 @@ def cfn_global_table(view: ResourceView, ctx: AdaptContext) -> None:
     _add(view, ctx, pitr)
 
 
-@tf("aws_dynamodb_table")
+@terraform("aws_dynamodb_table")
 def tf_table(view: ResourceView, ctx: AdaptContext) -> None:
     _add(view, ctx, setting(view, "point_in_time_recovery.enabled"))

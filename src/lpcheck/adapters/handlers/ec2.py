@@ -18,106 +18,21 @@ Choices (documented in LP303's metadata notes):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
-
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.handlers._common import (
+    identity,
+    item_view,
+    live,
+    map_items,
+    setting,
+    terraform,
+    under,
+)
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView, walk
-from lpcheck.location import Location
 from lpcheck.model.resources import BlockStorage
 from lpcheck.model.values import Value
-from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode
-
-
-def and_labels(a: str | None, b: str | None) -> str | None:
-    """Two condition labels joined (either may be missing)."""
-    if not a:
-        return b
-    if not b or b == a:
-        return a
-    return f"{a} and {b}"
-
-
-def under(value: Value, label: str | None) -> Value:
-    """``value`` as it holds under condition ``label`` (every variant gets the label)."""
-    if not label:
-        return value
-    if value.options:
-        return replace(value, options=tuple(under(o, label) for o in value.options))
-    return replace(value, condition=and_labels(label, value.condition))
-
-
-def relocate(value: Value, key_loc: Location, absent_loc: Location) -> Value:
-    """``value`` placed at its key's line (the property line the catalog points at).
-
-    A null is absent. An absent branch of a choice (``AWS::NoValue``) is located at the property
-    that holds the choice; an unconditional absence at ``absent_loc`` (the resource's first line)."""
-    if value.options:
-        options = tuple(relocate(o, key_loc, key_loc) for o in value.options)
-        return replace(value, options=options, loc=key_loc)
-    if value.is_absent or (value.is_literal and value.raw is None):
-        return Value.absent(absent_loc).with_condition(value.condition)
-    return replace(value, loc=key_loc)
-
-
-def located(view: ResourceView, path: str) -> Value:
-    """The value at ``path`` (dotted, through lists and choices), located at its key's line."""
-    node = view.node(path)
-    if node is None or (isinstance(node, ScalarNode) and node.value is None):
-        return Value.absent(view.loc)
-    return relocate(view.value(path), view.key_loc(path), view.loc)
-
-
-def _settle(node: Node | None) -> Node | None:
-    """A plan body without its after-apply values that reference nothing (see ``settled``)."""
-    if isinstance(node, MapNode):
-        out = MapNode(loc=node.loc, origin=node.origin)
-        for key, child in node.items.items():
-            if isinstance(child, UnknownNode) and not child.ref:
-                continue
-            out.items[key] = _settle(child)  # type: ignore[assignment]
-            out.key_locs[key] = node.key_loc(key)
-        return out
-    if isinstance(node, ListNode):
-        items = [_settle(i) for i in node.items]
-        return ListNode(loc=node.loc, origin=node.origin, items=[i for i in items if i is not None])
-    return node
-
-
-def settled(view: ResourceView, ctx: AdaptContext) -> ResourceView:
-    """In a plan, an attribute Terraform knows only after apply and whose configuration references
-    nothing was not configured: the provider computes it, i.e. AWS's default applies. Such values
-    are dropped (absent), so a plan reads like its configuration. Elsewhere the view is unchanged."""
-    if ctx.format != "terraform-plan" or view.body is None:
-        return view
-    body = _settle(view.body)
-    assert isinstance(body, MapNode)
-    return ResourceView(
-        view.address, view.type, view.loc, body, view.names, view.condition, view.count, view.extra
-    )
-
-
-def item_view(view: ResourceView, node: MapNode) -> ResourceView:
-    """A view over a nested map (a block device, an ``Ebs`` map) whose absent settings point at the
-    resource's first line, as the catalog wants for every absent setting."""
-    return ResourceView(view.address, view.type, view.loc, node, view.names, view.condition, view.count)
-
-
-def map_items(node: Node | None, label: str | None = None) -> Iterator[tuple[MapNode, str | None]]:
-    """Each map in a list (or single map), through ``Fn::If`` choices, with the condition it is under.
-
-    Unknown nodes yield nothing: nothing declared can be read there."""
-    if node is None:
-        return
-    if isinstance(node, MapNode):
-        yield node, label
-    elif isinstance(node, ListNode):
-        for item in node.items:
-            yield from map_items(item, label)
-    elif isinstance(node, ChoiceNode):
-        for option_label, option in node.options:
-            yield from map_items(option, and_labels(label, option_label))
+from lpcheck.parsers.nodes import MapNode, Node, ScalarNode
 
 
 def _set(node: Node | None) -> bool:
@@ -138,7 +53,7 @@ def _present(node: Node | None) -> bool:
 
 def _encryption(ebs: ResourceView, *, enc: str, snap: str | None, kms: str) -> Value:
     """The effective ``encrypted`` of a volume or device, honouring snapshots and KMS keys."""
-    value = located(ebs, enc)
+    value = setting(ebs, enc)
     if snap is not None and _set(ebs.node(snap)) and value.as_bool() is not True:
         return Value.unknown(ebs.loc, reason="inherits the snapshot's encryption")
     if value.is_absent and _set(ebs.node(kms)):
@@ -148,9 +63,7 @@ def _encryption(ebs: ResourceView, *, enc: str, snap: str | None, kms: str) -> V
 
 def _by_default(ctx: AdaptContext) -> Value | None:
     """Encryption forced by ``aws_ebs_encryption_by_default`` in the same Terraform module."""
-    for view in ctx.resources.values():
-        if view.type != "aws_ebs_encryption_by_default" or view.count == 0:
-            continue
+    for view in live(ctx, "aws_ebs_encryption_by_default"):
         enabled = view.value("enabled")
         if enabled.is_absent or enabled.as_bool() is True:
             return Value.literal(True, view.loc)
@@ -159,18 +72,7 @@ def _by_default(ctx: AdaptContext) -> Value | None:
 
 def _add(ctx: AdaptContext, view: ResourceView, *, kind: str, device: str, enc: Value) -> None:
     forced = _by_default(ctx) if ctx.format.startswith("terraform") else None
-    ctx.model.add(
-        BlockStorage(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=view.names,
-            condition=view.condition,
-            kind=kind,
-            encrypted=forced or enc,
-            device=device,
-        )
-    )
+    ctx.model.add(BlockStorage(**identity(view), kind=kind, encrypted=forced or enc, device=device))
 
 
 def _device_name(item: MapNode, key: str) -> str:
@@ -224,11 +126,8 @@ def cfn_spot_fleet(view: ResourceView, ctx: AdaptContext) -> None:
 # -- Terraform ------------------------------------------------------------------------------------
 
 
-@tf("aws_ebs_volume")
+@terraform("aws_ebs_volume")
 def tf_volume(view: ResourceView, ctx: AdaptContext) -> None:
-    if view.count == 0:
-        return
-    view = settled(view, ctx)
     enc = _encryption(view, enc="encrypted", snap="snapshot_id", kms="kms_key_id")
     _add(ctx, view, kind="volume", device="", enc=enc)
 
@@ -250,36 +149,26 @@ def _tf_instance_devices(
         _add(ctx, view, kind=kind, device=device, enc=under(enc, label))
 
 
-@tf("aws_instance", "aws_spot_instance_request")
+@terraform("aws_instance", "aws_spot_instance_request")
 def tf_instance(view: ResourceView, ctx: AdaptContext) -> None:
-    if view.count != 0:
-        view = settled(view, ctx)
-        _tf_instance_devices(view, ctx, view.body, "block device")
+    _tf_instance_devices(view, ctx, view.body, "block device")
 
 
-@tf("aws_launch_configuration")
+@terraform("aws_launch_configuration")
 def tf_launch_configuration(view: ResourceView, ctx: AdaptContext) -> None:
-    if view.count != 0:
-        view = settled(view, ctx)
-        _tf_instance_devices(view, ctx, view.body, "launch configuration")
+    _tf_instance_devices(view, ctx, view.body, "launch configuration")
 
 
-@tf("aws_spot_fleet_request")
+@terraform("aws_spot_fleet_request")
 def tf_spot_fleet(view: ResourceView, ctx: AdaptContext) -> None:
-    if view.count == 0:
-        return
-    view = settled(view, ctx)
     for spec, label in map_items(view.node("launch_specification")):
         _tf_instance_devices(view, ctx, spec, "block device", label)
 
 
-@tf("aws_launch_template")
+@terraform("aws_launch_template")
 def tf_launch_template(view: ResourceView, ctx: AdaptContext) -> None:
     """``block_device_mappings { device_name, no_device, virtual_name, ebs { encrypted } }``;
     ``encrypted`` is a string there ("true"/"false"), which ``Value.as_bool`` reads."""
-    if view.count == 0:
-        return
-    view = settled(view, ctx)
     for item, label in map_items(view.node("block_device_mappings")):
         if _set(item.get("no_device")) or _set(item.get("virtual_name")):
             continue

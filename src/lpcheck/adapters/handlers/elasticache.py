@@ -19,10 +19,18 @@ serverless caches are always encrypted and Multi-AZ, so neither is adapted.
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.rds import first_setting, inherited, setting, text
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.handlers._common import (
+    add_store,
+    first_setting,
+    identity,
+    inherited,
+    setting,
+    terraform,
+    text,
+)
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
-from lpcheck.model.resources import CacheReplicationGroup, EncryptedStore
+from lpcheck.model.resources import CacheReplicationGroup
 from lpcheck.model.values import Value
 
 KIND = "ElastiCache replication group"
@@ -60,15 +68,9 @@ def _at_rest(view: ResourceView, flag: str, engine_path: str, kms: str, *sources
 
 
 def _add(view: ResourceView, ctx: AdaptContext, failover: Value, multi_az: Value, encrypted: Value) -> None:
-    common = {
-        "address": view.address,
-        "type": view.type,
-        "loc": view.loc,
-        "names": view.names,
-        "condition": view.condition,
-    }
-    ctx.model.add(CacheReplicationGroup(**common, automatic_failover=failover, multi_az=multi_az))
-    ctx.model.add(EncryptedStore(**common, kind=KIND, encrypted=encrypted))
+    group = CacheReplicationGroup(**identity(view), automatic_failover=failover, multi_az=multi_az)  # type: ignore[arg-type]
+    ctx.model.add(group)
+    add_store(view, ctx, KIND, encrypted)
 
 
 @cfn("AWS::ElastiCache::ReplicationGroup")
@@ -82,7 +84,7 @@ def cfn_replication_group(view: ResourceView, ctx: AdaptContext) -> None:
     _add(view, ctx, failover, setting(view, "MultiAZEnabled"), encrypted)
 
 
-@tf("aws_elasticache_replication_group")
+@terraform("aws_elasticache_replication_group")
 def tf_replication_group(view: ResourceView, ctx: AdaptContext) -> None:
     failover = setting(view, "automatic_failover_enabled")
     if failover.is_absent and (

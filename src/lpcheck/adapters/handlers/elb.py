@@ -8,9 +8,9 @@ the count of a written list is known even when its elements are references.
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
+from lpcheck.adapters.handlers._common import terraform
 from lpcheck.adapters.handlers.autoscaling import add_group, place_list
-from lpcheck.adapters.handlers.ec2 import settled
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.values import Value
 
@@ -53,20 +53,14 @@ def cfn_classic(view: ResourceView, ctx: AdaptContext) -> None:
     add_group(view, ctx, "Classic Load Balancer", zones, subnets)
 
 
-@tf("aws_lb", "aws_alb")
+@terraform("aws_lb", "aws_alb")
 def tf_lb(view: ResourceView, ctx: AdaptContext) -> None:
-    view = settled(view, ctx)
-    if view.count == 0:
-        return
     subnets = _subnets(view, "subnets", "subnet_mapping", "subnet_id")
     add_group(view, ctx, _kind(view.value("load_balancer_type")), Value.absent(view.loc), subnets)
 
 
-@tf("aws_elb")
+@terraform("aws_elb")
 def tf_classic(view: ResourceView, ctx: AdaptContext) -> None:
-    view = settled(view, ctx)
-    if view.count == 0:
-        return
     zones = place_list(view, "availability_zones")
     subnets = place_list(view, "subnets")
     add_group(view, ctx, "Classic Load Balancer", zones, subnets)

@@ -12,10 +12,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.rds import first_setting, inherited, setting, text
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.handlers._common import (
+    add_store,
+    first_setting,
+    inherited,
+    setting,
+    terraform,
+    text,
+)
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
-from lpcheck.model.resources import EncryptedStore
 from lpcheck.model.values import Value
 
 KIND = "Kinesis stream"
@@ -41,20 +47,6 @@ def _as_flag(value: Value) -> Value:
     return Value.choice(out, value.loc)
 
 
-def _add(view: ResourceView, ctx: AdaptContext, encrypted: Value) -> None:
-    ctx.model.add(
-        EncryptedStore(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=view.names,
-            condition=view.condition,
-            kind=KIND,
-            encrypted=encrypted,
-        )
-    )
-
-
 @cfn("AWS::Kinesis::Stream")
 def cfn_stream(view: ResourceView, ctx: AdaptContext) -> None:
     spec = setting(view, "StreamEncryption")
@@ -64,11 +56,11 @@ def cfn_stream(view: ResourceView, ctx: AdaptContext) -> None:
             out.append(v)
         else:  # present: KMS is the only encryption type CloudFormation accepts
             out.append(replace(v, raw=True))
-    _add(view, ctx, Value.choice(out, spec.loc))
+    add_store(view, ctx, KIND, Value.choice(out, spec.loc))
 
 
-@tf("aws_kinesis_stream")
+@terraform("aws_kinesis_stream")
 def tf_stream(view: ResourceView, ctx: AdaptContext) -> None:
     encrypted = _as_flag(setting(view, "encryption_type"))
     encrypted = inherited(encrypted, first_setting(view, "kms_key_id"), "kms_key_id is set")
-    _add(view, ctx, encrypted)
+    add_store(view, ctx, KIND, encrypted)

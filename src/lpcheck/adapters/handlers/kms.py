@@ -12,8 +12,8 @@ apart by ``key_spec``/``key_usage``, which the rule reads. Replica keys
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import located, settled
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.handlers._common import identity, setting, terraform
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import KmsKey
 from lpcheck.model.values import Value
@@ -36,12 +36,8 @@ def _key(
 ) -> None:
     ctx.model.add(
         KmsKey(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=view.names,
-            condition=view.condition,
-            rotation=located(view, rotation),
+            **identity(view),  # type: ignore[arg-type]
+            rotation=setting(view, rotation),
             key_spec=view.value(spec),
             key_usage=view.value(usage),
             origin_external=external,
@@ -55,11 +51,8 @@ def cfn_key(view: ResourceView, ctx: AdaptContext) -> None:
     _key(view, ctx, rotation="EnableKeyRotation", spec="KeySpec", usage="KeyUsage", external=external)
 
 
-@tf("aws_kms_key")
+@terraform("aws_kms_key")
 def tf_key(view: ResourceView, ctx: AdaptContext) -> None:
-    view = settled(view, ctx)
-    if view.count == 0:
-        return
     external = not (_unset(view.value("custom_key_store_id")) and _unset(view.value("xks_key_id")))
     _key(
         view,

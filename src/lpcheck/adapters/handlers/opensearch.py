@@ -9,8 +9,8 @@ left out. OpenSearch Serverless collections are always multi-AZ and are not adap
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.rds import setting
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.handlers._common import identity, setting, terraform
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import SearchDomain
 
@@ -22,11 +22,7 @@ def _add(view: ResourceView, ctx: AdaptContext, block: str, zone: str, standby: 
         zone_awareness = with_standby
     ctx.model.add(
         SearchDomain(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=view.names,
-            condition=view.condition,
+            **identity(view),  # type: ignore[arg-type]
             zone_awareness=zone_awareness,
         )
     )
@@ -42,6 +38,6 @@ def cfn_elasticsearch_domain(view: ResourceView, ctx: AdaptContext) -> None:
     _add(view, ctx, "ElasticsearchClusterConfig", "ZoneAwarenessEnabled", "MultiAZWithStandbyEnabled")
 
 
-@tf("aws_opensearch_domain", "aws_elasticsearch_domain")
+@terraform("aws_opensearch_domain", "aws_elasticsearch_domain")
 def tf_search_domain(view: ResourceView, ctx: AdaptContext) -> None:
     _add(view, ctx, "cluster_config", "zone_awareness_enabled", "multi_az_with_standby_enabled")

@@ -9,7 +9,9 @@ itself makes:
 - **Encryption that is inherited is unknown, not absent.** A resource restored from a snapshot or
   a point in time, or a cross-region/global replica, takes its storage encryption from its
   source, so an absent ``StorageEncrypted`` there says nothing: it becomes unknown (no finding).
-  Under ``Fn::If`` only the branches that restore become unknown.
+  Under ``Fn::If`` only the branches that restore become unknown. A CloudFormation
+  ``SourceDBInstanceIdentifier`` with ``RestoreTime``/``UseLatestRestorableTime`` is such a
+  point-in-time restore, not a read replica.
 - **A KMS key without the encryption flag is unknown.** AWS requires ``StorageEncrypted`` for a
   ``KmsKeyId``; a template that names a key clearly intends encryption, and whether the API
   rejects or encrypts is not ours to guess. An explicit ``false`` is still reported.
@@ -19,9 +21,12 @@ Cluster membership is recorded, not resolved: an instance's ``cluster`` is the r
 literal identifier it names (identifiers are lower-cased, as RDS stores them), and the rules link
 instances to clusters with ``Model.refers_to``. A Terraform instance block whose cluster has
 ``count``/``for_each`` counts per cluster (its count divided by the cluster's), and an unknown
-cluster count makes the instance count unknown.
-
-The small helpers at the top are shared with the other data-store handlers.
+cluster count makes the instance count unknown. Aurora Auto Scaling of read replicas
+(``rds:cluster:ReadReplicaCount``) adds its minimum capacity of members to the cluster it targets.
+An Aurora global database
+(``AWS::RDS::GlobalCluster``/``aws_rds_global_cluster``) is a ``DBCluster`` of family ``global``:
+its encryption, unless taken from a source cluster, is that of every member cluster, which are
+unknown (they inherit it).
 """
 
 from __future__ import annotations
@@ -29,107 +34,89 @@ from __future__ import annotations
 from dataclasses import replace
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.handlers._common import (
+    encryption,
+    first_setting,
+    identity,
+    inherited,
+    is_set,
+    literal_names,
+    lower_literal,
+    setting,
+    terraform,
+    text,
+)
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import DBCluster, DBInstance, RedshiftCluster
 from lpcheck.model.values import Value
-from lpcheck.parsers.nodes import ListNode, MapNode, ScalarNode
 
 # --------------------------------------------------------------------------------------------------
-# Shared helpers (also used by elasticache, opensearch, dynamodb, efs, kinesis)
+# RDS DB instances
 # --------------------------------------------------------------------------------------------------
 
-
-def _present(view: ResourceView, path: str) -> bool:
-    """Whether ``path`` holds something other than null or an empty block list."""
-    node = view.node(path)
-    if node is None:
-        return False
-    if isinstance(node, ScalarNode) and node.value is None:
-        return False
-    return not (isinstance(node, (ListNode, MapNode)) and not node.items)
+_CFN_INSTANCE_RESTORE = ("DBSnapshotIdentifier", "SourceDbiResourceId", "SourceDBInstanceAutomatedBackupsArn")
 
 
-def setting(view: ResourceView, path: str) -> Value:
-    """The value at ``path``, located at its key's line (the property line the catalog points at).
-
-    Absent, null and empty-block values are absent, located at the resource's first line; each
-    ``Fn::If`` branch keeps its condition (an ``AWS::NoValue`` branch is absent under it, located
-    at the property that holds the choice)."""
-    if not _present(view, path):
-        return Value.absent(view.loc)
-    value = view.value(path)
-    key_loc = view.key_loc(path)
-    out: list[Value] = []
-    for v in value.variants():
-        empty = isinstance(v.raw, (ListNode, MapNode)) and not v.raw.items
-        if v.is_absent or (v.is_literal and v.raw is None) or empty:
-            # absent in this branch only (AWS::NoValue): the property line still shows the choice
-            out.append(Value.absent(key_loc if value.options else view.loc).with_condition(v.condition))
-        else:
-            out.append(replace(v, loc=key_loc))
-    return Value.choice(out, key_loc)
-
-
-def first_setting(view: ResourceView, *paths: str) -> Value:
-    """The first of several alternative spellings that is present, else absent."""
-    for path in paths:
-        if _present(view, path):
-            return setting(view, path)
-    return Value.absent(view.loc)
-
-
-def inherited(value: Value, source: Value, reason: str) -> Value:
-    """``value`` unless it is absent where ``source`` is present: then AWS takes it from the source.
-
-    Only whole-absent values are refined; each branch of a conditional ``source`` yields an
-    unknown (the source supplies it) or the original absent value under that branch's condition."""
-    if not value.is_absent or source.is_absent:
-        return value
-    if not source.options:
-        return Value.unknown(value.loc, reason=reason)
-    return Value.choice(
-        [
-            value.with_condition(v.condition)
-            if v.is_absent
-            else Value.unknown(value.loc, reason=reason).with_condition(v.condition)
-            for v in source.variants()
-        ],
-        value.loc,
+def _instance(view: ResourceView, ctx: AdaptContext, props: tuple[str, ...], **kw: object) -> None:
+    """A DB instance; ``props`` names its identifier, engine, Multi-AZ and retention properties."""
+    ident, engine, multi_az, retention = props
+    ctx.model.add(
+        DBInstance(
+            **identity(view, literal_names(view, ident, lower=True)),  # type: ignore[arg-type]
+            engine=setting(view, engine),
+            multi_az=setting(view, multi_az),
+            backup_retention=setting(view, retention),
+            count=view.count,
+            **kw,  # type: ignore[arg-type]
+        )
     )
 
 
-def literal_names(view: ResourceView, *paths: str, lower: bool = False) -> tuple[str, ...]:
-    """The resource's names for linking: the front-end's plus literal identifier properties."""
-    names = list(view.names)
-    for path in paths:
-        v = setting(view, path)
-        s = v.raw if v.is_literal and isinstance(v.raw, str) else None
-        if s:
-            names.append(s)
-            if lower:
-                names.append(s.lower())
-    return tuple(dict.fromkeys(names))
+@cfn("AWS::RDS::DBInstance")
+def cfn_db_instance(view: ResourceView, ctx: AdaptContext) -> None:
+    source = first_setting(view, "SourceDBInstanceIdentifier", "SourceDBClusterIdentifier")
+    # SourceDBInstanceIdentifier with a restore time is a point-in-time restore, not a replica.
+    latest = setting(view, "UseLatestRestorableTime")
+    is_restore = is_set(setting(view, "RestoreTime")) or (is_set(latest) and latest.as_bool() is not False)
+    encrypted = encryption(view, "StorageEncrypted", "KmsKeyId", *_CFN_INSTANCE_RESTORE)
+    if is_restore:
+        encrypted = inherited(encrypted, source, "inherited from SourceDBInstanceIdentifier")
+    _instance(
+        view,
+        ctx,
+        ("DBInstanceIdentifier", "Engine", "MultiAZ", "BackupRetentionPeriod"),
+        storage_encrypted=encrypted,
+        cluster=lower_literal(setting(view, "DBClusterIdentifier")),
+        replica_source=Value.absent(view.loc) if is_restore else source,
+    )
 
 
-def lower_literal(value: Value) -> Value:
-    """RDS identifiers are case-insensitive (stored lower-case): compare them lower-cased."""
-    if not value.options:
-        return (
-            replace(value, raw=value.raw.lower())
-            if isinstance(value.raw, str) and value.is_literal
-            else value
-        )
-    return Value.choice([lower_literal(v) for v in value.variants()], value.loc)
+@terraform("aws_db_instance")
+def tf_db_instance(view: ResourceView, ctx: AdaptContext) -> None:
+    _instance(
+        view,
+        ctx,
+        ("identifier", "engine", "multi_az", "backup_retention_period"),
+        storage_encrypted=encryption(
+            view, "storage_encrypted", "kms_key_id", "snapshot_identifier", "restore_to_point_in_time"
+        ),
+        replica_source=setting(view, "replicate_source_db"),
+    )
 
 
-def encryption(view: ResourceView, flag: str, kms: str, *sources: str) -> Value:
-    """An encryption flag, unknown where a KMS key or an inheriting source makes it so."""
-    value = setting(view, flag)
-    value = inherited(value, first_setting(view, kms), f"{kms} is set")
-    for source in sources:
-        value = inherited(value, setting(view, source), f"inherited from {source}")
-    return value
+# --------------------------------------------------------------------------------------------------
+# Cluster members
+# --------------------------------------------------------------------------------------------------
+
+
+def _indexed_ref(value: Value, ctx: AdaptContext) -> Value:
+    """A plan names a counted cluster ``aws_rds_cluster.x[0]`` while references say
+    ``aws_rds_cluster.x``: follow the reference when exactly one instance of it exists."""
+    if value.options or not value.ref or value.ref in ctx.resources:
+        return value
+    matches = [a for a in ctx.resources if a.startswith(value.ref + "[")]
+    return replace(value, ref=matches[0]) if len(matches) == 1 else value
 
 
 def _member_count(view: ResourceView, cluster: Value, ctx: AdaptContext) -> int | None:
@@ -146,80 +133,6 @@ def _member_count(view: ResourceView, cluster: Value, ctx: AdaptContext) -> int 
     return count
 
 
-def text(value: Value) -> str | None:
-    """A literal scalar as lower-case text (``Engine: Aurora-MySQL``), else None (maps, blocks, unknown)."""
-    if not value.is_literal or isinstance(value.raw, (ListNode, MapNode, dict, list)):
-        return None
-    s = value.as_str()
-    return s.strip().lower() if s is not None else None
-
-
-# --------------------------------------------------------------------------------------------------
-# RDS DB instances
-# --------------------------------------------------------------------------------------------------
-
-_CFN_INSTANCE_RESTORE = ("DBSnapshotIdentifier", "SourceDbiResourceId", "SourceDBInstanceAutomatedBackupsArn")
-
-
-@cfn("AWS::RDS::DBInstance")
-def cfn_db_instance(view: ResourceView, ctx: AdaptContext) -> None:
-    source = first_setting(view, "SourceDBInstanceIdentifier", "SourceDBClusterIdentifier")
-    # SourceDBInstanceIdentifier with a restore time is a point-in-time restore, not a replica.
-    pitr = setting(view, "RestoreTime")
-    latest = setting(view, "UseLatestRestorableTime")
-    is_restore = not pitr.is_absent or (not latest.is_absent and latest.as_bool() is not False)
-    replica = Value.absent(view.loc) if is_restore else source
-    encrypted = encryption(view, "StorageEncrypted", "KmsKeyId", *_CFN_INSTANCE_RESTORE)
-    if is_restore:
-        encrypted = inherited(encrypted, source, "inherited from SourceDBInstanceIdentifier")
-    ctx.model.add(
-        DBInstance(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=literal_names(view, "DBInstanceIdentifier", lower=True),
-            condition=view.condition,
-            engine=setting(view, "Engine"),
-            multi_az=setting(view, "MultiAZ"),
-            storage_encrypted=encrypted,
-            cluster=lower_literal(setting(view, "DBClusterIdentifier")),
-            replica_source=replica,
-            backup_retention=setting(view, "BackupRetentionPeriod"),
-            count=view.count,
-        )
-    )
-
-
-@tf("aws_db_instance")
-def tf_db_instance(view: ResourceView, ctx: AdaptContext) -> None:
-    ctx.model.add(
-        DBInstance(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=literal_names(view, "identifier", lower=True),
-            condition=view.condition,
-            engine=setting(view, "engine"),
-            multi_az=setting(view, "multi_az"),
-            storage_encrypted=encryption(
-                view, "storage_encrypted", "kms_key_id", "snapshot_identifier", "restore_to_point_in_time"
-            ),
-            replica_source=setting(view, "replicate_source_db"),
-            backup_retention=setting(view, "backup_retention_period"),
-            count=view.count,
-        )
-    )
-
-
-def _indexed_ref(value: Value, ctx: AdaptContext) -> Value:
-    """A plan names a counted cluster ``aws_rds_cluster.x[0]`` while references say
-    ``aws_rds_cluster.x``: follow the reference when exactly one instance of it exists."""
-    if value.options or not value.ref or value.ref in ctx.resources:
-        return value
-    matches = [a for a in ctx.resources if a.startswith(value.ref + "[")]
-    return replace(value, ref=matches[0]) if len(matches) == 1 else value
-
-
 def _member(view: ResourceView, ctx: AdaptContext, path: str, engine: Value) -> None:
     """A cluster member instance: its availability and encryption belong to the cluster."""
     cluster = _indexed_ref(lower_literal(setting(view, path)), ctx)
@@ -227,11 +140,7 @@ def _member(view: ResourceView, ctx: AdaptContext, path: str, engine: Value) -> 
         cluster = Value.unknown(view.loc, reason=f"{path} not set")
     ctx.model.add(
         DBInstance(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=view.names,
-            condition=view.condition,
+            **identity(view),  # type: ignore[arg-type]
             engine=engine,
             cluster=cluster,
             count=_member_count(view, cluster, ctx),
@@ -239,17 +148,17 @@ def _member(view: ResourceView, ctx: AdaptContext, path: str, engine: Value) -> 
     )
 
 
-@tf("aws_rds_cluster_instance")
+@terraform("aws_rds_cluster_instance")
 def tf_rds_cluster_instance(view: ResourceView, ctx: AdaptContext) -> None:
     _member(view, ctx, "cluster_identifier", setting(view, "engine"))
 
 
-@tf("aws_docdb_cluster_instance")
+@terraform("aws_docdb_cluster_instance")
 def tf_docdb_cluster_instance(view: ResourceView, ctx: AdaptContext) -> None:
     _member(view, ctx, "cluster_identifier", Value.literal("docdb", None))
 
 
-@tf("aws_neptune_cluster_instance")
+@terraform("aws_neptune_cluster_instance")
 def tf_neptune_cluster_instance(view: ResourceView, ctx: AdaptContext) -> None:
     _member(view, ctx, "cluster_identifier", Value.literal("neptune", None))
 
@@ -262,6 +171,46 @@ def cfn_docdb_instance(view: ResourceView, ctx: AdaptContext) -> None:
 @cfn("AWS::Neptune::DBInstance")
 def cfn_neptune_instance(view: ResourceView, ctx: AdaptContext) -> None:
     _member(view, ctx, "DBClusterIdentifier", Value.literal("neptune", None))
+
+
+def _scaled_cluster(resource_id: Value) -> Value:
+    """The cluster an Aurora replica scaling target names: ``cluster:<identifier>``."""
+    out = []
+    for v in resource_id.variants():
+        name = v.as_str() if v.is_literal else None
+        if name is not None:
+            ident = name.split(":", 1)[1] if name.lower().startswith("cluster:") else name
+            out.append(Value.literal(ident.lower(), v.loc).with_condition(v.condition))
+        else:
+            out.append(v)
+    return Value.choice(out, resource_id.loc)
+
+
+def _replica_autoscaling(view: ResourceView, ctx: AdaptContext, props: tuple[str, str, str]) -> None:
+    """Aurora Auto Scaling of read replicas (``rds:cluster:ReadReplicaCount``) keeps at least its
+    minimum capacity of replicas in the cluster: those are members too (unknown minimum, unknown
+    count). The target's own address stands for them."""
+    dimension, resource_id, minimum = props
+    if text(setting(view, dimension)) != "rds:cluster:readreplicacount":
+        return
+    cluster = _scaled_cluster(setting(view, resource_id))
+    if cluster.is_absent:
+        cluster = Value.unknown(view.loc, reason=f"{resource_id} not set")
+    low = setting(view, minimum).as_int()
+    count = None if low is None or view.count is None else low * view.count
+    ctx.model.add(
+        DBInstance(**identity(view), engine=Value.literal("aurora", None), cluster=cluster, count=count)  # type: ignore[arg-type]
+    )
+
+
+@cfn("AWS::ApplicationAutoScaling::ScalableTarget")
+def cfn_replica_autoscaling(view: ResourceView, ctx: AdaptContext) -> None:
+    _replica_autoscaling(view, ctx, ("ScalableDimension", "ResourceId", "MinCapacity"))
+
+
+@terraform("aws_appautoscaling_target")
+def tf_replica_autoscaling(view: ResourceView, ctx: AdaptContext) -> None:
+    _replica_autoscaling(view, ctx, ("scalable_dimension", "resource_id", "min_capacity"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -278,134 +227,103 @@ def _rds_family(engine: Value, instance_class: Value) -> str:
     return "aurora"
 
 
-def _add_cluster(view: ResourceView, ctx: AdaptContext, family: str, engine: Value, **kw: object) -> None:
+def _cluster(
+    view: ResourceView,
+    ctx: AdaptContext,
+    family: str,
+    engine: Value,
+    props: tuple[str, str, str | None, str | None],
+    sources: tuple[str, ...],
+    **kw: object,
+) -> None:
+    """A cluster; ``props`` names its identifier, encryption flag, KMS key and retention; an
+    absent flag is unknown where one of ``sources`` supplies the encryption."""
+    ident, flag, kms, retention = props
     ctx.model.add(
         DBCluster(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            condition=view.condition,
+            **identity(view, literal_names(view, ident, lower=True)),  # type: ignore[arg-type]
             family=family,
             engine=engine,
+            storage_encrypted=encryption(view, flag, kms, *sources),
+            backup_retention=setting(view, retention) if retention else Value.absent(view.loc),
             **kw,  # type: ignore[arg-type]
         )
     )
 
 
+_CFN_CLUSTER = ("DBClusterIdentifier", "StorageEncrypted", "KmsKeyId", "BackupRetentionPeriod")
+_TF_CLUSTER = ("cluster_identifier", "storage_encrypted", "kms_key_id", "backup_retention_period")
+
+
 @cfn("AWS::RDS::DBCluster")
 def cfn_rds_cluster(view: ResourceView, ctx: AdaptContext) -> None:
     engine = setting(view, "Engine")
-    _add_cluster(
-        view,
-        ctx,
-        _rds_family(engine, setting(view, "DBClusterInstanceClass")),
-        engine,
-        names=literal_names(view, "DBClusterIdentifier", lower=True),
-        storage_encrypted=encryption(
-            view,
-            "StorageEncrypted",
-            "KmsKeyId",
-            "SnapshotIdentifier",
-            "SourceDBClusterIdentifier",
-            "ReplicationSourceIdentifier",
-            "GlobalClusterIdentifier",
-        ),
-        backup_retention=setting(view, "BackupRetentionPeriod"),
-        serverless=text(setting(view, "EngineMode")) == "serverless",
+    sources = (
+        "SnapshotIdentifier",
+        "SourceDBClusterIdentifier",
+        "ReplicationSourceIdentifier",
+        "GlobalClusterIdentifier",
     )
+    family = _rds_family(engine, setting(view, "DBClusterInstanceClass"))
+    serverless = text(setting(view, "EngineMode")) == "serverless"
+    _cluster(view, ctx, family, engine, _CFN_CLUSTER, sources, serverless=serverless)
 
 
-@tf("aws_rds_cluster")
+@terraform("aws_rds_cluster")
 def tf_rds_cluster(view: ResourceView, ctx: AdaptContext) -> None:
     engine = setting(view, "engine")
-    _add_cluster(
-        view,
-        ctx,
-        _rds_family(engine, setting(view, "db_cluster_instance_class")),
-        engine,
-        names=literal_names(view, "cluster_identifier", lower=True),
-        storage_encrypted=encryption(
-            view,
-            "storage_encrypted",
-            "kms_key_id",
-            "snapshot_identifier",
-            "restore_to_point_in_time",
-            "replication_source_identifier",
-            "global_cluster_identifier",
-        ),
-        backup_retention=setting(view, "backup_retention_period"),
-        serverless=text(setting(view, "engine_mode")) == "serverless",
+    sources = (
+        "snapshot_identifier",
+        "restore_to_point_in_time",
+        "replication_source_identifier",
+        "global_cluster_identifier",
     )
+    family = _rds_family(engine, setting(view, "db_cluster_instance_class"))
+    serverless = text(setting(view, "engine_mode")) == "serverless"
+    _cluster(view, ctx, family, engine, _TF_CLUSTER, sources, serverless=serverless)
+
+
+_DOCDB = Value.literal("docdb", None)
+_NEPTUNE = Value.literal("neptune", None)
 
 
 @cfn("AWS::DocDB::DBCluster")
 def cfn_docdb_cluster(view: ResourceView, ctx: AdaptContext) -> None:
-    _add_cluster(
-        view,
-        ctx,
-        "docdb",
-        Value.literal("docdb", None),
-        names=literal_names(view, "DBClusterIdentifier", lower=True),
-        storage_encrypted=encryption(
-            view, "StorageEncrypted", "KmsKeyId", "SnapshotIdentifier", "SourceDBClusterIdentifier"
-        ),
-        backup_retention=setting(view, "BackupRetentionPeriod"),
-    )
+    sources = ("SnapshotIdentifier", "SourceDBClusterIdentifier")
+    _cluster(view, ctx, "docdb", _DOCDB, _CFN_CLUSTER, sources)
 
 
-@tf("aws_docdb_cluster")
+@terraform("aws_docdb_cluster")
 def tf_docdb_cluster(view: ResourceView, ctx: AdaptContext) -> None:
-    _add_cluster(
-        view,
-        ctx,
-        "docdb",
-        Value.literal("docdb", None),
-        names=literal_names(view, "cluster_identifier", lower=True),
-        storage_encrypted=encryption(
-            view,
-            "storage_encrypted",
-            "kms_key_id",
-            "snapshot_identifier",
-            "restore_to_point_in_time",
-            "global_cluster_identifier",
-        ),
-        backup_retention=setting(view, "backup_retention_period"),
-    )
+    sources = ("snapshot_identifier", "restore_to_point_in_time", "global_cluster_identifier")
+    _cluster(view, ctx, "docdb", _DOCDB, _TF_CLUSTER, sources)
 
 
 @cfn("AWS::Neptune::DBCluster")
 def cfn_neptune_cluster(view: ResourceView, ctx: AdaptContext) -> None:
-    _add_cluster(
-        view,
-        ctx,
-        "neptune",
-        Value.literal("neptune", None),
-        names=literal_names(view, "DBClusterIdentifier", lower=True),
-        storage_encrypted=encryption(
-            view, "StorageEncrypted", "KmsKeyId", "SnapshotIdentifier", "SourceDBClusterIdentifier"
-        ),
-        backup_retention=setting(view, "BackupRetentionPeriod"),
-    )
+    sources = ("SnapshotIdentifier", "SourceDBClusterIdentifier")
+    _cluster(view, ctx, "neptune", _NEPTUNE, _CFN_CLUSTER, sources)
 
 
-@tf("aws_neptune_cluster")
+@terraform("aws_neptune_cluster")
 def tf_neptune_cluster(view: ResourceView, ctx: AdaptContext) -> None:
-    _add_cluster(
-        view,
-        ctx,
-        "neptune",
-        Value.literal("neptune", None),
-        names=literal_names(view, "cluster_identifier", lower=True),
-        storage_encrypted=encryption(
-            view,
-            "storage_encrypted",
-            "kms_key_id",
-            "snapshot_identifier",
-            "replication_source_identifier",
-            "global_cluster_identifier",
-        ),
-        backup_retention=setting(view, "backup_retention_period"),
-    )
+    sources = ("snapshot_identifier", "replication_source_identifier", "global_cluster_identifier")
+    _cluster(view, ctx, "neptune", _NEPTUNE, _TF_CLUSTER, sources)
+
+
+# Aurora global databases: a global cluster built from an existing cluster takes its encryption.
+
+
+@cfn("AWS::RDS::GlobalCluster")
+def cfn_global_cluster(view: ResourceView, ctx: AdaptContext) -> None:
+    props = ("GlobalClusterIdentifier", "StorageEncrypted", None, None)
+    _cluster(view, ctx, "global", setting(view, "Engine"), props, ("SourceDBClusterIdentifier",))
+
+
+@terraform("aws_rds_global_cluster")
+def tf_global_cluster(view: ResourceView, ctx: AdaptContext) -> None:
+    props = ("global_cluster_identifier", "storage_encrypted", None, None)
+    _cluster(view, ctx, "global", setting(view, "engine"), props, ("source_db_cluster_identifier",))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -413,29 +331,17 @@ def tf_neptune_cluster(view: ResourceView, ctx: AdaptContext) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
+def _redshift(view: ResourceView, ctx: AdaptContext, ident: str, flag: str, kms: str, snapshot: str) -> None:
+    names = literal_names(view, ident, lower=True)
+    encrypted = encryption(view, flag, kms, snapshot)
+    ctx.model.add(RedshiftCluster(**identity(view, names), encrypted=encrypted))  # type: ignore[arg-type]
+
+
 @cfn("AWS::Redshift::Cluster")
 def cfn_redshift_cluster(view: ResourceView, ctx: AdaptContext) -> None:
-    ctx.model.add(
-        RedshiftCluster(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=literal_names(view, "ClusterIdentifier", lower=True),
-            condition=view.condition,
-            encrypted=encryption(view, "Encrypted", "KmsKeyId", "SnapshotIdentifier"),
-        )
-    )
+    _redshift(view, ctx, "ClusterIdentifier", "Encrypted", "KmsKeyId", "SnapshotIdentifier")
 
 
-@tf("aws_redshift_cluster")
+@terraform("aws_redshift_cluster")
 def tf_redshift_cluster(view: ResourceView, ctx: AdaptContext) -> None:
-    ctx.model.add(
-        RedshiftCluster(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=literal_names(view, "cluster_identifier", lower=True),
-            condition=view.condition,
-            encrypted=encryption(view, "encrypted", "kms_key_id", "snapshot_identifier"),
-        )
-    )
+    _redshift(view, ctx, "cluster_identifier", "encrypted", "kms_key_id", "snapshot_identifier")

@@ -16,6 +16,8 @@ Choices that minimise false positives (documented in LP301's metadata notes):
   may configure any bucket of the module: the buckets it could target get an unknown encryption,
   unless that resource itself is definitely not SSE-KMS. A literal target name that matches no bucket
   can only be one of the buckets without a literal name.
+- A separate resource whose rule sets no ``apply_server_side_encryption_by_default`` (only a bucket
+  key setting) declares no default encryption: AWS's SSE-S3 default applies.
 - S3 directory buckets (``AWS::S3Express::DirectoryBucket``, ``aws_s3_directory_bucket``) and S3 on
   Outposts buckets are not modelled: their encryption options and defaults differ from general
   purpose buckets.
@@ -23,19 +25,25 @@ Choices that minimise false positives (documented in LP301's metadata notes):
 
 from __future__ import annotations
 
-import re
-
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import located, settled
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.handlers._common import (
+    has_dynamic,
+    identity,
+    names_match,
+    prepared,
+    ref_address,
+    setting,
+    terraform,
+)
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import Bucket
 from lpcheck.model.values import Value
-from lpcheck.parsers.nodes import ListNode, MapNode, UnknownNode
+from lpcheck.parsers.nodes import ListNode, UnknownNode
 
 _CFN_DEFAULT = "BucketEncryption.ServerSideEncryptionConfiguration.ServerSideEncryptionByDefault"
 _TF_INLINE = "server_side_encryption_configuration.rule.apply_server_side_encryption_by_default"
-_TF_RULE = "rule.apply_server_side_encryption_by_default"
+_TF_DEFAULT = "apply_server_side_encryption_by_default"
 _SSE_CONFIG = "aws_s3_bucket_server_side_encryption_configuration"
 _KMS = frozenset({"aws:kms", "aws:kms:dsse"})
 
@@ -49,30 +57,13 @@ def _names(view: ResourceView, name: Value) -> tuple[str, ...]:
     return tuple(names)
 
 
-def ref_address(ref: str | None) -> str | None:
-    """``aws_s3_bucket.x[0].id`` -> ``aws_s3_bucket.x``; a CloudFormation logical ID is kept."""
-    if not ref:
-        return None
-    ref = re.sub(r"\[[^\]]*\]", "", ref)
-    parts = ref.split(".")
-    if parts[0] == "data" and len(parts) >= 3:
-        return ".".join(parts[:3])
-    if len(parts) >= 2 and parts[0].startswith("aws_"):
-        return ".".join(parts[:2])
-    return ref
-
-
 @cfn("AWS::S3::Bucket")
 def cfn_bucket(view: ResourceView, ctx: AdaptContext) -> None:
     ctx.model.add(
         Bucket(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=_names(view, view.value("BucketName")),
-            condition=view.condition,
-            sse_algorithm=located(view, f"{_CFN_DEFAULT}.SSEAlgorithm"),
-            kms_key=located(view, f"{_CFN_DEFAULT}.KMSMasterKeyID"),
+            **identity(view, _names(view, view.value("BucketName"))),  # type: ignore[arg-type]
+            sse_algorithm=setting(view, f"{_CFN_DEFAULT}.SSEAlgorithm"),
+            kms_key=setting(view, f"{_CFN_DEFAULT}.KMSMasterKeyID"),
         )
     )
 
@@ -80,37 +71,42 @@ def cfn_bucket(view: ResourceView, ctx: AdaptContext) -> None:
 # -- Terraform ------------------------------------------------------------------------------------
 
 
-def _has_dynamic(body: MapNode | None, block: str) -> bool:
-    """Whether the body keeps a ``dynamic "<block>"`` that the front-end could not expand.
+def _unknown(view: ResourceView, reason: str) -> tuple[Value, Value]:
+    return Value.unknown(view.loc, reason=reason), Value.unknown(view.loc)
 
-    python-hcl2 reads ``dynamic "rule" { ... }`` as ``dynamic = [{rule = {...}}]``; a front-end
-    that expands it replaces it by the blocks themselves."""
-    if body is None:
-        return False
-    dyn = body.get("dynamic")
-    items = dyn.items if isinstance(dyn, ListNode) else [dyn] if dyn is not None else []
-    return any(isinstance(item, MapNode) and block in item.items for item in items)
+
+def _dynamic_default(view: ResourceView) -> bool:
+    """Whether the rule's default encryption is a ``dynamic`` block the front-end could not count."""
+    dynamic = view.extra.get("dynamic_unknown")
+    if isinstance(dynamic, (set, frozenset)) and any(str(p).startswith("rule") for p in dynamic):
+        return True
+    rule = view.node("rule")
+    items = rule.items if isinstance(rule, ListNode) else [rule]
+    return any(has_dynamic(item, _TF_DEFAULT) for item in items)
 
 
 def _config_sse(view: ResourceView) -> tuple[Value, Value]:
-    """(sse_algorithm, kms key) a separate encryption resource applies; unknown when unreadable."""
+    """(sse_algorithm, kms key) a separate encryption resource applies; unknown when unreadable.
+
+    A readable rule without ``apply_server_side_encryption_by_default`` (only a bucket key
+    setting) declares no default encryption: absent, AWS's SSE-S3 applies."""
     rule = view.node("rule")
-    if rule is None or isinstance(rule, UnknownNode) or _has_dynamic(view.body, "rule"):
-        return Value.unknown(view.loc, reason="encryption rules are computed"), Value.unknown(view.loc)
+    if rule is None or isinstance(rule, UnknownNode) or has_dynamic(view.body, "rule"):
+        return _unknown(view, "encryption rules are computed")
     if isinstance(rule, ListNode) and not rule.items:
-        return Value.unknown(view.loc, reason="no encryption rule"), Value.unknown(view.loc)
-    sse = located(view, f"{_TF_RULE}.sse_algorithm")
-    if sse.is_absent:
-        # A rule without a readable default (e.g. a dynamic inner block) says nothing certain.
-        return Value.unknown(view.loc, reason="no readable default encryption"), Value.unknown(view.loc)
-    return sse, located(view, f"{_TF_RULE}.kms_master_key_id")
+        return _unknown(view, "no encryption rule")
+    if _dynamic_default(view):
+        return _unknown(view, "computed default encryption")
+    return setting(view, f"rule.{_TF_DEFAULT}.sse_algorithm"), setting(
+        view, f"rule.{_TF_DEFAULT}.kms_master_key_id"
+    )
 
 
 def _definitely_not_kms(sse: Value) -> bool:
-    """True when every variant of ``sse`` is a literal algorithm other than SSE-KMS."""
-    variants = list(sse.variants())
-    return bool(variants) and all(
-        v.is_literal and isinstance(v.raw, str) and v.raw.strip().lower() not in _KMS for v in variants
+    """True when every variant of ``sse`` is a literal algorithm other than SSE-KMS, or absent."""
+    return all(
+        v.is_absent or (v.is_literal and isinstance(v.raw, str) and v.raw.strip().lower() not in _KMS)
+        for v in sse.variants()
     )
 
 
@@ -125,7 +121,7 @@ def _targets(target: Value, address: str, names: tuple[str, ...]) -> str:
             continue  # a reference to some other resource (another bucket, a directory bucket)
         literal = variant.as_str()
         if literal is not None:
-            if literal in names or any(literal.endswith(":" + n) for n in names):
+            if names_match(literal, names):
                 return "yes"
             if not names:
                 verdict = "maybe"  # a literal name can only be a bucket whose name we do not know
@@ -134,53 +130,40 @@ def _targets(target: Value, address: str, names: tuple[str, ...]) -> str:
     return verdict
 
 
-@tf("aws_s3_bucket")
-def tf_bucket(view: ResourceView, ctx: AdaptContext) -> None:
-    if view.count == 0:
-        return
-    names = _names(view, view.value("bucket"))
-    view = settled(view, ctx)  # in a plan the inline block is computed (provider v4+) unless set
-    if _has_dynamic(view.body, "server_side_encryption_configuration"):
-        sse, kms = Value.unknown(view.loc, reason="dynamic encryption block"), Value.unknown(view.loc)
-    else:
-        sse = located(view, f"{_TF_INLINE}.sse_algorithm")
-        kms = located(view, f"{_TF_INLINE}.kms_master_key_id")
+def _inline(view: ResourceView) -> tuple[Value, Value]:
+    """The provider v3 inline ``server_side_encryption_configuration`` block."""
+    if has_dynamic(view.body, "server_side_encryption_configuration"):
+        return _unknown(view, "dynamic encryption block")
+    return setting(view, f"{_TF_INLINE}.sse_algorithm"), setting(view, f"{_TF_INLINE}.kms_master_key_id")
 
-    maybe: list[Value] = []
+
+@terraform("aws_s3_bucket")
+def tf_bucket(view: ResourceView, ctx: AdaptContext) -> None:
+    names = _names(view, view.value("bucket"))
+    address = ref_address(view.address) or view.address
+    sse, kms = _inline(view)  # in a plan the inline block is computed (provider v4+) unless set
+    maybe = False
     for other in ctx.resources.values():
         if other.type != _SSE_CONFIG or other.body is None:
             continue
-        verdict = _targets(other.value("bucket"), ref_address(view.address) or view.address, names)
-        if verdict == "yes" and other.count not in (0, None):
-            sse, kms = _config_sse(other)
-            maybe = []
-            break
-        if verdict == "yes":
-            # Created under a count that depends on inputs (0 with the defaults, or unknown): the
-            # bucket's encryption is configurable; only a definitely non-KMS rule settles it.
-            other_sse, other_kms = _config_sse(other)
-            if _definitely_not_kms(other_sse):
-                sse, kms = other_sse, other_kms
-                maybe = []
-                break
-            maybe.append(other_sse)
+        verdict = _targets(other.value("bucket"), address, names)
+        if verdict == "no":
             continue
-        if verdict == "maybe":
-            other_sse, _ = _config_sse(other)
-            if not _definitely_not_kms(other_sse):
-                maybe.append(other_sse)
+        config = prepared(other, ctx) or other
+        other_sse, other_kms = _config_sse(config)
+        if verdict == "yes" and other.count not in (0, None):
+            sse, kms, maybe = other_sse, other_kms, False  # the separate resource wins
+            break
+        if _definitely_not_kms(other_sse):
+            if verdict == "yes":  # created only for some inputs, but never SSE-KMS either way
+                sse, kms, maybe = other_sse, other_kms, False
+                break
+            continue
+        # Created under a count that depends on inputs (0 with the defaults, or unknown), or
+        # targeting a bucket that cannot be resolved: the bucket's encryption is configurable.
+        maybe = True
     if maybe:
-        sse = Value.unknown(view.loc, reason="an encryption configuration with an unresolved target")
-        kms = Value.unknown(view.loc)
-
+        sse, kms = _unknown(view, "an encryption configuration that may apply")
     ctx.model.add(
-        Bucket(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=names,
-            condition=view.condition,
-            sse_algorithm=sse,
-            kms_key=kms,
-        )
+        Bucket(**identity(view, names), sse_algorithm=sse, kms_key=kms)  # type: ignore[arg-type]
     )

@@ -10,8 +10,16 @@ A queue can also be a dead-letter queue for something other than SQS: a Lambda f
 EventBridge/Scheduler target's ``DeadLetterConfig``, an event source mapping's ``OnFailure``
 destination, or a redrive *allow* policy (on the queue itself or an
 ``aws_sqs_queue_redrive_allow_policy``). Those links are found here, generously (any reference from
-a dead-letter-ish property of any resource of the unit), and recorded as an unknown ``redrive``
-whose reason names the link: the model has no field for "is a dead-letter queue" yet.
+a dead-letter-ish property of any resource of the unit, module calls included; a literal name
+or ARN there, also inside a ``Fn::Sub`` with pseudo parameters), and recorded as an unknown
+``redrive`` whose reason names the link: the model has no field for "is a dead-letter queue" yet.
+A queue whose own name says it is one (``dlq``, ``dead-letter``, ``DeadLetterQueue`` in its
+logical ID, Terraform label or queue name) is taken at its word: its users may live in another
+stack or module.
+
+A redrive policy resource that targets the queue but is created only for some inputs (a
+``count``/``for_each`` of 0 with the defaults, or unknown) makes the redrive configurable:
+unknown, as does one whose target cannot be resolved.
 """
 
 from __future__ import annotations
@@ -19,11 +27,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.ec2 import located, relocate, settled
-from lpcheck.adapters.handlers.s3 import ref_address
-from lpcheck.adapters.registry import cfn, tf
+from lpcheck.adapters.handlers._common import (
+    branches,
+    identity,
+    literal_names,
+    local_name,
+    names_match,
+    prepared,
+    ref_address,
+    setting,
+    terraform,
+)
+from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView, value_of
 from lpcheck.model.resources import Queue
 from lpcheck.model.values import Value
@@ -31,6 +49,8 @@ from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNod
 
 # Normalised keys (lower case, letters only) whose values name a dead-letter destination.
 _DLQ_KEY = re.compile(r"deadletter|redrivepolicy|dlq|onfailure")
+_DLQ_NAME = re.compile(r"dlq|dead[-_ .]?letter", re.IGNORECASE)
+_SUB_TEMPLATE = re.compile(r"^Fn::Sub (.*)$", re.DOTALL)
 _REDRIVE_POLICY_RESOURCE = "aws_sqs_queue_redrive_policy"
 _ALLOW_POLICY_RESOURCE = "aws_sqs_queue_redrive_allow_policy"
 
@@ -45,26 +65,35 @@ def _json(text: str) -> object:
         return None
 
 
-def _redrive(node: Node | None, absent_at: ResourceView) -> tuple[Value, Value]:
-    """(policy, deadLetterTargetArn) of a redrive policy written as a map or a JSON string."""
-    if isinstance(node, ChoiceNode):
-        pairs = [(label, _redrive(option, absent_at)) for label, option in node.options]
-        return (
-            Value.choice([p.with_condition(label) for label, (p, _) in pairs], node.loc),
-            Value.choice([t.with_condition(label) for label, (_, t) in pairs], node.loc),
-        )
-    policy = value_of(node, absent_at.loc)
-    target = Value.absent(absent_at.loc)
+def _target_of(node: Node | None, loc: Value) -> Value:
+    """The ``deadLetterTargetArn`` of one redrive policy, written as a map or a JSON string."""
     if isinstance(node, MapNode):
-        target = value_of(node.get("deadLetterTargetArn"), node.loc)
-    elif isinstance(node, ScalarNode) and isinstance(node.value, str):
+        return value_of(node.get("deadLetterTargetArn"), node.loc)
+    if isinstance(node, ScalarNode) and isinstance(node.value, str):
         parsed = _json(node.value)
-        if isinstance(parsed, dict):
-            arn = parsed.get("deadLetterTargetArn")
-            target = Value.literal(arn, node.loc, node.origin) if isinstance(arn, str) else target
-    elif isinstance(node, UnknownNode):
-        target = Value.unknown(node.loc)
-    return policy, target
+        arn = parsed.get("deadLetterTargetArn") if isinstance(parsed, dict) else None
+        if isinstance(arn, str):
+            return Value.literal(arn, node.loc, node.origin)
+    if isinstance(node, UnknownNode):
+        return Value.unknown(node.loc)
+    return loc
+
+
+def _redrive(view: ResourceView, path: str) -> tuple[Value, Value]:
+    """(policy, deadLetterTargetArn) of the redrive policy at ``path``, per branch."""
+    policies: list[Value] = []
+    targets: list[Value] = []
+    for label, node, where in branches(view, path):
+        at = where or view.loc
+        if node is None:
+            policies.append(Value.absent(at).with_condition(label))
+            targets.append(Value.absent(at).with_condition(label))
+            continue
+        policies.append(replace(value_of(node, view.loc), loc=at).with_condition(label))
+        targets.append(_target_of(node, Value.absent(at)).with_condition(label))
+    if all(p.is_absent for p in policies):
+        return Value.absent(view.loc), Value.absent(view.loc)
+    return Value.choice(policies, policies[0].loc), Value.choice(targets, targets[0].loc)
 
 
 # -- who uses which queue as a dead-letter queue ----------------------------------------------------
@@ -72,6 +101,17 @@ def _redrive(node: Node | None, absent_at: ResourceView) -> tuple[Value, Value]:
 
 def _norm(key: str) -> str:
     return re.sub(r"[^a-z]", "", key.lower())
+
+
+def _partial_tail(node: UnknownNode) -> str | None:
+    """The literal name at the end of a partly unknown ARN or URL (``Fn::Sub``/template with
+    ``${AWS::AccountId}`` and such): ``arn:aws:sqs:${AWS::Region}:${Account}:my-dlq`` -> ``my-dlq``."""
+    written = getattr(node, "text", None)
+    if not isinstance(written, str) or not written:
+        m = _SUB_TEMPLATE.match(node.reason or "")
+        written = m.group(1) if m else ""
+    tail = re.split(r"[:/]", written)[-1]
+    return tail if tail and "${" not in tail and "}" not in tail else None
 
 
 def _collect(node: Node | None, inside: bool, refs: set[str], texts: list[str]) -> None:
@@ -90,15 +130,16 @@ def _collect(node: Node | None, inside: bool, refs: set[str], texts: list[str]) 
     elif isinstance(node, ChoiceNode):
         for _, option in node.options:
             _collect(option, inside, refs, texts)
-    elif isinstance(node, UnknownNode):
-        if inside and node.ref:
+    elif isinstance(node, UnknownNode) and inside:
+        if node.ref:
             refs.add(ref_address(node.ref) or node.ref)
+        tail = _partial_tail(node)
+        if tail:
+            texts.append(tail)
     elif isinstance(node, ScalarNode) and isinstance(node.value, str):
         parsed = _json(node.value)
         if parsed is not None:
-            for key_inside, text in _json_strings(parsed, inside):
-                if key_inside:
-                    texts.append(text)
+            texts.extend(text for key_inside, text in _json_strings(parsed, inside) if key_inside)
         elif inside:
             texts.append(node.value)
 
@@ -148,17 +189,16 @@ def _dead_letter_links(ctx: AdaptContext) -> tuple[set[str], list[str]]:
     return refs, texts
 
 
-def _names_match(text: str, names: tuple[str, ...]) -> bool:
-    return any(text == n or text.endswith(":" + n) or text.endswith("/" + n) for n in names)
-
-
-def _is_dead_letter(
-    view: ResourceView, ctx: AdaptContext, names: tuple[str, ...], allow: Node | None
-) -> bool:
+def _is_dead_letter(view: ResourceView, ctx: AdaptContext, names: tuple[str, ...], allow: Node | None) -> str:
+    """Why the queue is a dead-letter queue (empty when nothing says so)."""
     if _allows_redrive(allow):
-        return True
+        return "its redrive allow policy lets queues use it as a dead-letter queue"
     refs, texts = _dead_letter_links(ctx)
-    return (ref_address(view.address) or view.address) in refs or any(_names_match(t, names) for t in texts)
+    if (ref_address(view.address) or view.address) in refs or any(names_match(t, names) for t in texts):
+        return "another resource uses it as a dead-letter queue"
+    if any(_DLQ_NAME.search(n) for n in (local_name(view.address), *names)):
+        return "its name says it is a dead-letter queue"
+    return ""
 
 
 def _targets(url: Value, address: str, names: tuple[str, ...]) -> str:
@@ -171,7 +211,7 @@ def _targets(url: Value, address: str, names: tuple[str, ...]) -> str:
             continue
         text = variant.as_str()
         if text is not None:
-            if _names_match(text, names):
+            if names_match(text, names):
                 return "yes"
             if not names:
                 verdict = "maybe"
@@ -180,39 +220,45 @@ def _targets(url: Value, address: str, names: tuple[str, ...]) -> str:
     return verdict
 
 
+def _separate_redrive(view: ResourceView, ctx: AdaptContext, names: tuple[str, ...]) -> tuple[Value, Value]:
+    """The redrive policy an ``aws_sqs_queue_redrive_policy`` gives the queue (absent if none)."""
+    address = ref_address(view.address) or view.address
+    found = (Value.absent(view.loc), Value.absent(view.loc))
+    for other in ctx.resources.values():
+        if other.type != _REDRIVE_POLICY_RESOURCE or other.body is None:
+            continue
+        verdict = _targets(other.value("queue_url"), address, names)
+        if verdict == "yes" and other.count not in (0, None):
+            redrive, target = _redrive(prepared(other, ctx) or other, "redrive_policy")
+            if redrive.is_absent:
+                redrive = Value.unknown(other.loc, reason="redrive policy resource")
+            return redrive, target
+        if verdict != "no":
+            found = (
+                Value.unknown(other.loc, reason="a redrive policy that may apply"),
+                Value.unknown(other.loc),
+            )
+    return found
+
+
+def _unset(v: Value) -> bool:
+    return v.is_absent or (v.is_literal and v.raw in (None, ""))
+
+
 def _queue(view: ResourceView, ctx: AdaptContext, keys: dict[str, str]) -> None:
-    names = list(view.names)
-    name = view.value(keys["name"]).as_str()
-    if name and name not in names:
-        names.append(name)
-    redrive, target = _redrive(view.node(keys["redrive"]), view)
-    redrive = relocate(redrive, view.key_loc(keys["redrive"]), view.loc)
+    names = literal_names(view, keys["name"])
+    redrive, target = _redrive(view, keys["redrive"])
     if redrive.is_absent:
-        for other in ctx.resources.values():
-            if other.type != _REDRIVE_POLICY_RESOURCE:
-                continue
-            address = ref_address(view.address) or view.address
-            verdict = _targets(other.value("queue_url"), address, tuple(names))
-            if verdict == "yes":
-                redrive, target = _redrive(other.node("redrive_policy"), other)
-                if redrive.is_absent:
-                    redrive = Value.unknown(other.loc, reason="redrive policy resource")
-                break
-            if verdict == "maybe":
-                redrive = Value.unknown(other.loc, reason="a redrive policy with an unresolved queue")
-    if _is_dead_letter(view, ctx, tuple(names), view.node(keys["allow"])) and (
-        redrive.is_absent or (redrive.is_literal and redrive.raw in (None, ""))
-    ):
-        redrive = Value.unknown(view.loc, reason="the queue is itself a dead-letter queue")
+        redrive, target = _separate_redrive(view, ctx, names)
+    if redrive.find(_unset) is not None:
+        why = _is_dead_letter(view, ctx, names, view.node(keys["allow"]))
+        if why:
+            redrive = Value.unknown(view.loc, reason=why)
     ctx.model.add(
         Queue(
-            address=view.address,
-            type=view.type,
-            loc=view.loc,
-            names=tuple(names),
-            condition=view.condition,
-            sse_enabled=located(view, keys["sse"]),
-            kms_key=located(view, keys["kms"]),
+            **identity(view, names),  # type: ignore[arg-type]
+            sse_enabled=setting(view, keys["sse"]),
+            kms_key=setting(view, keys["kms"]),
             redrive=redrive,
             dlq_target=target,
             fifo=view.value(keys["fifo"]).as_bool() is True,
@@ -243,8 +289,6 @@ def cfn_queue(view: ResourceView, ctx: AdaptContext) -> None:
     _queue(view, ctx, _CFN_KEYS)
 
 
-@tf("aws_sqs_queue")
+@terraform("aws_sqs_queue")
 def tf_queue(view: ResourceView, ctx: AdaptContext) -> None:
-    view = settled(view, ctx)
-    if view.count != 0:
-        _queue(view, ctx, _TF_KEYS)
+    _queue(view, ctx, _TF_KEYS)
