@@ -59,8 +59,11 @@ _SECRET_DOCUMENTS = ("secretstring", "secret_string", "secret_string_wo")
 _NAMED_INPUT_OWNERS = ("module.", "provider.", "terraform.backend", "terraform.cloud", "tfvars")
 
 
-def _is_hardcoded(text: str, key: str | None) -> bool:
-    return not is_placeholder(text, key) and not find_aws_credentials(text, key)
+def _is_hardcoded(text: str, key: str | None, *, documented: bool = False) -> bool:
+    """A literal that is neither a placeholder nor an AWS key (LP201's). In a property AWS documents
+    as a secret (``documented``), a value that only names the slot (``examplepassword``) is what
+    gets deployed: reported."""
+    return not is_placeholder(text, key, slot_words=not documented) and not find_aws_credentials(text, key)
 
 
 def _named_input_secret(text: str, key: str) -> bool:
@@ -122,7 +125,8 @@ def _witnesses(prop: SecretProperty, model: Model) -> Iterator[tuple[Value, Loca
         if isinstance(raw, (MapNode, ListNode, dict, list)):
             continue
         text = v.as_str()
-        if text is None or not _is_hardcoded(text, leaf):
+        documented = not document and not prop.property.startswith("Parameters.")
+        if text is None or not _is_hardcoded(text, leaf, documented=documented):
             continue
         if document:
             found = _json_secrets(text)

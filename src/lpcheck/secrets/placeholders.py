@@ -13,7 +13,10 @@ Two different questions, kept apart on purpose:
   password whatever it looks like.
 
 Weak but real passwords (``changeme``, ``password123``) are deliberately *not* placeholders: a
-template deployed with them creates a database with exactly that password.
+template deployed with them creates a database with exactly that password. A value made only of
+words that name the slot (``MyPassword``, ``examplepassword``, ``YourSecretToken``) is a placeholder
+where only the *name* says a secret goes (an environment variable, a parameter), but in a property
+AWS documents as a password (``slot_words=False``) it is what gets deployed, and is reported.
 """
 
 from __future__ import annotations
@@ -94,11 +97,12 @@ def _norm(s: str) -> str:
     return re.sub(r"[^a-z0-9]", "", s.lower())
 
 
-def is_placeholder(value: str, key: str | None = None) -> bool:
+def is_placeholder(value: str, key: str | None = None, *, slot_words: bool = True) -> bool:
     """Whether ``value`` is a marker rather than a real secret (see the module docstring).
 
     ``key`` is the name the value is stored under: a value equal to its own key name
-    (``client_secret = "client_secret"``) is a placeholder too."""
+    (``client_secret = "client_secret"``) is a placeholder too. ``slot_words=False`` keeps values
+    that only name the slot (``examplepassword``) as real: they are deployed as written."""
     s = value.strip()
     if not s:
         return True
@@ -117,7 +121,7 @@ def is_placeholder(value: str, key: str | None = None) -> bool:
         return True
     if key is not None and _norm(s) and _norm(s) == _norm(key):
         return True
-    if _names_the_slot(s):
+    if slot_words and _names_the_slot(s):
         return True
     # Masked sample with a long run of the same filler character: "sk_live_xxxxxxxxxxxx".
     return bool(re.search(r"(x{6,}|X{6,}|\*{4,}|#{4,})", s))
