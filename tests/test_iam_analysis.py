@@ -829,3 +829,138 @@ def test_lp107_unresolved_condition_values_still_restrict() -> None:
         model = Model()
         model.add(doc)
         assert len(run("LP107", model)) == expected
+
+
+# -- template branches, unresolved expressions, generated statements -------------------------------
+
+
+def _doc(text: str, path: str) -> MapNode:
+    node = parse_json(text, path)
+    assert isinstance(node, MapNode)
+    return node
+
+
+def test_whole_document_choice_keeps_branches_apart() -> None:
+    # Prod: Allow * and Deny * (cancelled). Dev: Allow * only, and a wrong Version.
+    prod = _doc(policy([allow("*"), {"Effect": "Deny", "Action": "*", "Resource": "*"}]), "p.json")
+    dev = _doc(policy([allow("*")], version="2012-10-18"), "d.json")
+    doc = build_policy(
+        ChoiceNode(loc=Location("t.yaml", 1), options=[("Prod", prod), ("Dev", dev)]), IDENTITY, "x"
+    )
+    assert doc is not None
+    assert [s.condition for s in doc.statements] == ["Prod", "Prod", "Dev"]
+    model = Model()
+    model.add(doc)
+    issues = run("LP102", model)
+    assert [i.loc.path for i in issues] == ["d.json"] and "(when Dev)" in issues[0].message
+    versions = run("LP109", model)
+    assert len(versions) == 1 and "(when Dev)" in versions[0].message
+
+
+def test_conditional_deny_cancels_only_its_own_branch() -> None:
+    deny = {"Effect": "Deny", "Action": "*", "Resource": "*"}
+    text = policy([allow("*"), deny])
+    doc = build_policy(parse_json(text, "p.json"), IDENTITY, "x")
+    assert doc is not None
+    doc.statements[1].condition = "IsProd"
+    model = Model()
+    model.add(doc)
+    assert len(run("LP102", model)) == 1  # the Deny may not exist
+    doc.statements[0].condition = "IsProd and HasAdmin"
+    assert run("LP102", analyze_fresh(model)) == []  # both exist together
+
+
+def analyze_fresh(model: Model) -> Model:
+    """A copy of ``model`` (the analysis is cached per model)."""
+    copy = Model()
+    for doc in model.policies:
+        copy.add(doc)
+    return copy
+
+
+def test_same_unresolved_expression_on_both_sides_is_covered() -> None:
+    where = "Fn::Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:*/*"
+    loc = Location("t.yaml", 3)
+
+    def statement(effect: str, **extra: object) -> MapNode:
+        items = {
+            "Effect": ScalarNode(loc=loc, value=effect),
+            "Principal": ScalarNode(loc=loc, value="*"),
+            "Action": ScalarNode(loc=loc, value="execute-api:Invoke"),
+            "Resource": UnknownNode(loc=loc, reason=where),
+            **extra,
+        }
+        return MapNode(loc=loc, items=items)  # type: ignore[arg-type]
+
+    vpce = MapNode(
+        loc=loc,
+        items={
+            "StringNotEquals": MapNode(loc=loc, items={"aws:SourceVpce": ScalarNode(loc=loc, value="vpce-1")})
+        },
+    )
+    document = MapNode(
+        loc=loc,
+        items={
+            "Version": ScalarNode(loc=loc, value="2012-10-17"),
+            "Statement": ListNode(loc=loc, items=[statement("Deny", Condition=vpce), statement("Allow")]),
+        },
+    )
+    doc = build_policy(document, RESOURCE, "api")
+    assert doc is not None
+    model = Model()
+    model.add(doc)
+    assert run("LP107", model) == []
+
+
+def test_generated_statement_with_unknown_elements_is_not_judged() -> None:
+    loc = Location("main.tf", 5)
+    unknown = UnknownNode(loc=loc, reason="dynamic block iterator", ref="var.statements")
+    statement = MapNode(
+        loc=loc,
+        items={
+            "Effect": ScalarNode(loc=loc, value="Allow"),
+            "Action": unknown,
+            "NotAction": unknown,
+            "Resource": unknown,
+            "NotResource": unknown,
+        },
+    )
+    document = MapNode(
+        loc=loc, items={"Version": ScalarNode(loc=loc, value="2012-10-17"), "Statement": statement}
+    )
+    doc = build_policy(document, IDENTITY, "generated")
+    assert doc is not None
+    model = Model()
+    model.add(doc)
+    assert run("LP109", model) == [] and run("LP105", model) == []
+
+
+def test_null_elements_are_not_set() -> None:
+    text = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "NotAction": None, "Resource": "*"}],
+        },
+        indent=2,
+    )
+    model = model_of((text, IDENTITY))
+    assert run("LP109", model) == [] and run("LP105", model) == []
+    assert model.policies[0].statements[0].not_actions is None
+
+
+def test_unresolved_sub_template_is_read_with_unknown_parts() -> None:
+    from lpcheck.adapters.policy import unresolved_sub
+
+    template = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",'
+        ' "Resource": ["arn:aws:s3:::${Bucket}/*", "arn:aws:s3:::home/${!aws:username}/*"]}]}'
+    ).replace("${!", "${")
+    node = UnknownNode(loc=Location("t.yaml", 7, 23), reason=f"Fn::Sub {template}")
+    doc = build_policy(node, IDENTITY, "x")
+    assert doc is not None
+    (statement,) = doc.statements
+    assert statement.loc == Location("t.yaml", 7, 23)
+    assert statement.resources is not None
+    assert statement.resources[0].is_unknown
+    assert statement.resources[1].as_str() == "arn:aws:s3:::home/${aws:username}/*"
+    assert unresolved_sub(UnknownNode(loc=node.loc, reason="Ref Other")) is None

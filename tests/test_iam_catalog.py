@@ -9,7 +9,7 @@ import pytest
 
 from conftest import REPO
 from lpcheck.iam.catalog import ActionCatalog, get_catalog, wildcard_match
-from lpcheck.iam.grammar import action_problem
+from lpcheck.iam.grammar import action_problem, recase
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +145,16 @@ def test_missing_data_file_degrades_quietly() -> None:
     assert "iam:putuserpolicy" in empty.expand("*")
     # ...and nothing crashes.
     assert empty.expand("s3:GetObject") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("written", "suggestion", "readable"),
+    [
+        ("s3:GetObjcet", "s3:getobject", "s3:GetObject"),
+        ("S3:ReplicationTags", "s3:replicatetags", "s3:ReplicateTags"),
+        ("rds:describedbinstnces", "rds:describedbinstances", "rds:DescribeDBInstances"),
+        ("a4b:getskilgroup", "a4b:getskillgroup", "a4b:GetSkillGroup"),
+    ],
+)
+def test_suggestions_are_cased_readably(written: str, suggestion: str, readable: str) -> None:
+    assert recase(written, suggestion) == readable

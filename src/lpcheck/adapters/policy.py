@@ -244,7 +244,18 @@ def _not_an_object(node: Node, index: int, condition: str | None) -> Statement:
     )
 
 
+def _is_null(node: Node) -> bool:
+    """A ``null`` element: Terraform renders an unset optional attribute (``not_actions =
+    try(each.value.not_actions, null)``) this way, and means "not set"."""
+    return isinstance(node, ScalarNode) and node.value is None
+
+
 def _statement(node: MapNode, index: int, condition: str | None) -> Statement:
+    # Elements set to null are not set (see ``_is_null``): drop them before reading anything.
+    if any(_is_null(v) for v in node.items.values()):
+        kept = {k: v for k, v in node.items.items() if not _is_null(v)}
+        node = MapNode(loc=node.loc, origin=node.origin, items=kept, key_locs=node.key_locs)
+
     def element(name: str) -> Node | None:
         found = node.iget(name)
         return found[1] if found is not None else None

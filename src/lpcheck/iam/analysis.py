@@ -37,6 +37,8 @@ from lpcheck.model.iam import Condition, PolicyDocument, PolicyKind, Statement
 from lpcheck.model.values import Value
 
 _FULL_WILDCARD = re.compile(r"\*+(?::\*+)?")
+# Every role of an account (or of all accounts): ``arn:aws:iam::123456789012:role/*``, ``arn:*:iam::*:*``.
+_EVERY_ROLE = re.compile(r"arn:[^:]*:iam::[^:]*:(?:role/)?\*+")
 _ESCALATION = frozenset(a.lower() for a in ESCALATION_ACTIONS)
 _PASS_ROLE = PASS_ROLE.lower()
 RESOURCE_STAR = 'Resource "*"'
@@ -139,12 +141,18 @@ def boundary_required(statement: Statement) -> bool:
     return False
 
 
-_RESOURCE_KEYS = frozenset({"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"})
+# ``iam:AWSServiceName`` names the service-linked role ``iam:CreateServiceLinkedRole`` may create
+# (the way AWS's own policies scope it); no other action carries the key, so it scopes the whole
+# statement.
+_RESOURCE_KEYS = frozenset(
+    {"aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths", "iam:awsservicename"}
+)
 
 
 def scoped_by_condition(statement: Statement) -> bool:
-    """Whether a Condition scopes the statement to resources another way (tags: ABAC, or the owning
-    account/organization), which LP104 accepts in place of ARNs. Unresolvable conditions count."""
+    """Whether a Condition scopes the statement to resources another way (tags: ABAC, the owning
+    account/organization, the service of a service-linked role), which LP104 accepts in place of
+    ARNs. Unresolvable conditions count."""
     if statement.conditions_unknown:
         return True
     for condition in statement.conditions:
@@ -268,8 +276,15 @@ def deny_of(statement: Statement, catalog: ActionCatalog, *, allow_conditions: b
 
 
 def _unresolved(value: Value) -> tuple[str, str] | None:
-    if value.is_unknown and value.ref and isinstance(value.raw, str):
-        return value.ref, value.raw
+    """The identity of an unresolved expression: what it references and how it is written (the
+    front-ends' reason text, e.g. ``Fn::Sub arn:aws:execute-api:${AWS::Region}:...``). Two values
+    written the same way are the same value, with or without a referenced resource."""
+    if not (value.is_unknown and isinstance(value.raw, str) and value.raw.strip()):
+        return None
+    # Without a referenced resource only a reason that spells the expression identifies it (not a
+    # generic one such as "dynamic block iterator").
+    if value.ref or value.raw.startswith("Fn::") or "${" in value.raw:
+        return value.ref or "", value.raw
     return None
 
 
@@ -408,6 +423,20 @@ class PolicyAnalysis:
         """LP106: iam:PassRole left on Resource "*"."""
         return self.unscoped(grant) and not self.full_admin(grant) and _PASS_ROLE in grant.remaining
 
+    def passrole_target(self, grant: Grant) -> Value | None:
+        """LP106's witness: the ``"*"`` of an unscoped PassRole grant, or a Resource naming every
+        role (``arn:aws:iam::123456789012:role/*``, ``arn:aws:iam::*:*``), which hands over any
+        role just as well."""
+        if self.passrole(grant):
+            return grant.star
+        if not grant.identity or grant.cancelled or _PASS_ROLE not in grant.remaining:
+            return None
+        for value in grant.statement.resources or ():
+            raw = text(value)
+            if raw is not None and _EVERY_ROLE.fullmatch(raw.strip()):
+                return value
+        return None
+
     def escalations(self, grant: Grant) -> frozenset[str]:
         """LP110: the privilege-escalation actions left on Resource "*".
 
@@ -420,11 +449,12 @@ class PolicyAnalysis:
         return grant.remaining & _ESCALATION
 
     def uses_not(self, grant: Grant) -> bool:
-        """LP105: Allow with NotAction/NotResource that Denies do not fully cancel."""
-        statement = grant.statement
-        if statement.not_actions is None and statement.not_resources is None:
-            return False
-        return not grant.cancelled
+        """LP105: Allow with NotAction/NotResource that Denies do not fully cancel.
+
+        An element holding only unresolvable values beside an equally unresolvable positive
+        element (``actions = each.value.actions`` and ``not_actions = each.value.not_actions`` of
+        a generated statement) may well be null, i.e. not set: no finding on the unknown."""
+        return bool(not_elements(grant.statement)) and not grant.cancelled
 
     def scopable(self, grant: Grant) -> list[tuple[Value, str, frozenset[str]]]:
         """LP104: the written patterns granting, on "*", actions that could be scoped to ARNs,
@@ -454,6 +484,25 @@ class PolicyAnalysis:
 
     def _scopable(self, action: str) -> bool:
         return action not in _NOT_SCOPABLE and self.catalog.supports_resources(action)
+
+
+def not_elements(statement: Statement) -> list[tuple[str, list[Value]]]:
+    """The ``NotAction``/``NotResource`` elements a statement certainly sets."""
+    out = []
+    if _set(statement.not_actions, statement.actions):
+        out.append(("NotAction", statement.not_actions or []))
+    if _set(statement.not_resources, statement.resources):
+        out.append(("NotResource", statement.not_resources or []))
+    return out
+
+
+def _set(negative: list[Value] | None, positive: list[Value] | None) -> bool:
+    """Whether a NotAction/NotResource element is certainly set (see ``uses_not``)."""
+    if negative is None:
+        return False
+    if any(not v.is_unknown for v in negative):
+        return True
+    return positive is None or all(not v.is_unknown for v in positive)
 
 
 def _stands(matched: frozenset[str], grant: Grant) -> bool:

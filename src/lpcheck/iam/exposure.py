@@ -98,6 +98,27 @@ def restricts(condition: Condition) -> bool:
     return op in _MATCHING and not if_exists and _specific(condition.values)
 
 
+def weak_condition(statement: Statement) -> str | None:
+    """Why a condition on a restricting key restricts nothing, for the message (None if there is
+    no condition on such a key): ``the condition on aws:SourceAccount uses StringEqualsIfExists,
+    which lets requests without the key through``."""
+    for condition in statement.conditions:
+        if condition.key.strip().lower() not in RESTRICTING_KEYS:
+            continue
+        op, if_exists = _operator(condition.operator)
+        where = f"the condition on {condition.key} uses {condition.operator}"
+        if if_exists:
+            return f"{where}, which lets requests without the key through"
+        if op in _NEGATED:
+            return f"{where}, which admits everyone it does not name"
+        if op == "null":
+            return f"{where}, which only tests whether the key is present"
+        if op not in _MATCHING:
+            return f"{where}, which does not pin the caller"
+        return f"the condition on {condition.key} matches any value"
+    return None
+
+
 def restricts_as_deny(condition: Condition) -> bool:
     """Whether this condition makes a Deny apply to everyone outside a specific scope."""
     if condition.key.strip().lower() not in RESTRICTING_KEYS:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from lpcheck.iam.catalog import ActionCatalog, is_wildcard
 from lpcheck.iam.markers import MALFORMED, NOT_AN_OBJECT
 from lpcheck.location import Location
-from lpcheck.model.iam import PolicyDocument, PolicyKind, Statement
+from lpcheck.model.iam import PolicyDocument, PolicyKind, Principal, Statement
 from lpcheck.model.values import Value
 
 TOP_KEYS = ("Version", "Id", "Statement")
@@ -72,7 +72,8 @@ def document_problems(doc: PolicyDocument) -> Iterator[Problem]:
             if variant.is_absent:
                 yield Problem(
                     doc.loc,
-                    f"policy has no Version: AWS applies the {OLD_VERSION} language, where policy "
+                    f"policy has no Version{variant.describe_condition()}: AWS applies the {OLD_VERSION} "
+                    f"language, where policy "
                     f'variables are not substituted; set "Version": "{CURRENT_VERSION}"',
                     "warning",
                 )
@@ -97,6 +98,17 @@ def document_problems(doc: PolicyDocument) -> Iterator[Problem]:
         yield from statement_problems(doc, statement)
 
 
+def _written(values: list[Value] | None) -> bool:
+    """An element that certainly holds something: not absent and not only unresolvable values (a
+    Terraform ``dynamic "statement"`` over an unknown collection leaves every element unknown, and
+    an unknown may well be ``null``, i.e. not set)."""
+    return values is not None and any(not v.is_unknown for v in values)
+
+
+def _written_principal(principal: Principal | None) -> bool:
+    return principal is not None and any(not v.is_unknown for _, v in principal.entries)
+
+
 def _key_loc(statement: Statement, name: str) -> Location:
     for key, loc in statement.keys:
         if key.lower() == name.lower():
@@ -115,11 +127,11 @@ def statement_problems(doc: PolicyDocument, statement: Statement) -> Iterator[Pr
         yield from _effect_problems(statement)
     if statement.actions is None and statement.not_actions is None:
         yield Problem(statement.loc, "statement has neither Action nor NotAction", subject=subject)
-    elif statement.actions is not None and statement.not_actions is not None:
+    elif _written(statement.actions) and _written(statement.not_actions):
         yield Problem(
             _key_loc(statement, "NotAction"), "statement has both Action and NotAction", subject=subject
         )
-    if statement.resources is not None and statement.not_resources is not None:
+    if _written(statement.resources) and _written(statement.not_resources):
         yield Problem(
             _key_loc(statement, "NotResource"), "statement has both Resource and NotResource", subject=subject
         )
@@ -127,7 +139,7 @@ def statement_problems(doc: PolicyDocument, statement: Statement) -> Iterator[Pr
         yield Problem(
             statement.loc, "identity policy statement has neither Resource nor NotResource", subject=subject
         )
-    if statement.principal is not None and statement.not_principal is not None:
+    if _written_principal(statement.principal) and _written_principal(statement.not_principal):
         yield Problem(
             statement.not_principal.loc, "statement has both Principal and NotPrincipal", subject=subject
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lpcheck.findings import Issue
-from lpcheck.iam.analysis import analyze, listing, statement_issue, subject_name, text
+from lpcheck.iam.analysis import analyze, listing, not_elements, statement_issue, subject_name, text
 from lpcheck.model.container import Model
 from lpcheck.model.values import Value
 from lpcheck.rules.base import rule
@@ -26,17 +26,14 @@ def allow_with_not(model: Model) -> Iterator[Issue]:
         if not analysis.uses_not(grant):
             continue
         statement = grant.statement
+        found = dict(not_elements(statement))
         parts = []
-        if statement.not_actions is not None:
-            parts.append(f"every action except NotAction ({_written(statement.not_actions)})")
-        if statement.not_resources is not None:
-            parts.append(f"on every resource except NotResource ({_written(statement.not_resources)})")
-        elements = " and ".join(
-            e
-            for e, v in (("NotAction", statement.not_actions), ("NotResource", statement.not_resources))
-            if v is not None
-        )
-        values = [*(statement.not_actions or ()), *(statement.not_resources or ())]
+        if "NotAction" in found:
+            parts.append(f"every action except NotAction ({_written(found['NotAction'])})")
+        if "NotResource" in found:
+            parts.append(f"on every resource except NotResource ({_written(found['NotResource'])})")
+        elements = " and ".join(found)
+        values = [v for element in found.values() for v in element]
         yield statement_issue(
             grant.doc,
             statement,

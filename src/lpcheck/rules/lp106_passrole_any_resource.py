@@ -1,5 +1,6 @@
 """LP106 passrole-any-resource: ``iam:PassRole`` (literally, through a wildcard, or not excluded by
-``NotAction``) allowed on ``Resource: "*"``: the holder can hand any role to a service it controls."""
+``NotAction``) allowed on ``Resource: "*"`` or on a Resource naming every role of an account
+(``arn:aws:iam::123456789012:role/*``): the holder can hand any role to a service it controls."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from lpcheck.rules.base import rule
 def passrole_any_resource(model: Model) -> Iterator[Issue]:
     analysis = analyze(model)
     for grant in analysis.grants():
-        if not analysis.passrole(grant):
+        target = analysis.passrole_target(grant)
+        if target is None:
             continue
         witnesses = grant.witnesses(frozenset({"iam:passrole"}), analysis.catalog)
         written = [raw for _, raw in witnesses]
@@ -33,10 +35,15 @@ def passrole_any_resource(model: Model) -> Iterator[Issue]:
             if (t := text(v)) is not None
         ]
         to = f" (to {listing(limited, 2)} only)" if limited else ""
+        if target is grant.star:
+            where = f"on all resources ({RESOURCE_STAR})"
+        else:
+            where = f'on every role (Resource "{text(target)}")'
+
         yield statement_issue(
             grant.doc,
             grant.statement,
-            f"{subject_name(grant.statement)} allows iam:PassRole{via} on all resources ({RESOURCE_STAR}): "
+            f"{subject_name(grant.statement)} allows iam:PassRole{via} {where}: "
             f"any role, however privileged, can be passed to a service{to}{grant.denial_note()}"
-            f"{grant.conditions(grant.star, *(v for v, _ in witnesses))}",
+            f"{grant.conditions(target, *(v for v, _ in witnesses))}",
         )

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from lpcheck.findings import Issue
 from lpcheck.iam.analysis import analyze, statement_issue, subject_name
-from lpcheck.iam.exposure import closed_by_deny, public_witness, restricted
+from lpcheck.iam.exposure import closed_by_deny, public_witness, restricted, weak_condition
 from lpcheck.iam.markers import is_endpoint_policy
 from lpcheck.model.container import Model
 from lpcheck.model.iam import PolicyKind
@@ -42,12 +42,16 @@ def public_principal(model: Model) -> Iterator[Issue]:
         if restricted(statement) or closed_by_deny(grant, analysis):
             continue
         what = "assume this role" if grant.doc.kind is PolicyKind.TRUST else "use it"
+        weak = weak_condition(statement)
+        unless = (
+            f" ({weak})"
+            if weak
+            else " with no condition on aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID or similar"
+        )
         yield statement_issue(
             grant.doc,
             statement,
-            f"{subject_name(statement)} of the {kind} lets {who} {what} with no condition on "
-            f"aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID or similar"
-            f"{grant.conditions(witness)}",
+            f"{subject_name(statement)} of the {kind} lets {who} {what}{unless}{grant.conditions(witness)}",
         )
     for permission in model.of(LambdaPermission):
         public = permission.principal.find(lambda v: v.as_str() is not None and v.as_str().strip() == "*")

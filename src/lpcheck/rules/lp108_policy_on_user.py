@@ -38,7 +38,10 @@ def _policy_label(attachment: PolicyAttachment) -> str:
             if variant.ref:
                 return f"policy {variant.ref}"
     if attachment.inline is not None:
-        return f"inline policy {attachment.inline.owner}"
+        owner = attachment.inline.owner
+        if " inline policy " in owner:  # an IAM dump already names the user: keep the policy's name
+            return f"inline policy {owner.rsplit(' inline policy ', 1)[1].rstrip(')')}"
+        return f"inline policy {owner}"
     return "a policy"
 
 

@@ -96,6 +96,8 @@ def add_policy(ctx: AdaptContext, node: Node | None, kind: PolicyKind, owner: st
             for doc in add_policy(ctx, option, kind, owner):
                 for statement in doc.statements:
                     statement.condition = join_conditions(label, statement.condition)
+                if not doc.version.options:  # LP109 names the branch of a wrong Version
+                    doc.version = doc.version.with_condition(join_conditions(label, doc.version.condition))
                 docs.append(doc)
         return docs
     if isinstance(node, ScalarNode) and not (isinstance(node.value, str) and node.value.strip()):
