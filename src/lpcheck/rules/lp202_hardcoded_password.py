@@ -94,6 +94,12 @@ def _json_secrets(text: str) -> list[str] | None:
     return out
 
 
+def _by_name(prop: SecretProperty) -> bool:
+    """A secret only by its name: a nested stack input (``Parameters.DbPassword``) or a connection
+    parameter (``...BodyParameters[password]``)."""
+    return prop.property.startswith("Parameters.") or prop.property.endswith("]")
+
+
 def _witnesses(prop: SecretProperty, model: Model) -> Iterator[tuple[Value, Location, str]]:
     """(variant, where to report, the secret text) for each hardcoded literal of ``prop``."""
     leaf = prop.property.rsplit(".", 1)[-1]
@@ -125,7 +131,7 @@ def _witnesses(prop: SecretProperty, model: Model) -> Iterator[tuple[Value, Loca
         if isinstance(raw, (MapNode, ListNode, dict, list)):
             continue
         text = v.as_str()
-        documented = not document and not prop.property.startswith("Parameters.")
+        documented = not document and not _by_name(prop)
         if text is None or not _is_hardcoded(text, leaf, documented=documented):
             continue
         if document:
@@ -158,7 +164,7 @@ def hardcoded_password(model: Model) -> Iterable[Issue]:
     # 1. known secret properties
     props = sorted(model.of(SecretProperty), key=lambda p: (p.loc.path, p.loc.line, p.loc.column))
     for prop in props:
-        by_name = prop.property.startswith("Parameters.")  # a nested stack input named like a secret
+        by_name = _by_name(prop)
         for v, loc, text in _witnesses(prop, model):
             if by_name and not _named_input_secret(text, prop.property):
                 continue

@@ -201,7 +201,7 @@ def secret_property_locs(model: Model) -> set[Location]:
     known property: a credential format there is LP203's, like in a module argument."""
     locs: set[Location] = set()
     for prop in model.of(SecretProperty):
-        if prop.property.startswith("Parameters."):
+        if prop.property.startswith("Parameters.") or prop.property.endswith("]"):
             continue
         for v in prop.value.variants():
             if v.is_literal and v.loc is not None:

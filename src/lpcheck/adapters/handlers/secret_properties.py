@@ -316,6 +316,55 @@ def cfn_nested_parameters(view: ResourceView, ctx: AdaptContext) -> None:
             )
 
 
+# EventBridge connections send key/value parameters with every call (an OAuth password grant's
+# "password", an "x-api-key" header); EventBridge keeps them in a Secrets Manager secret, so a
+# literal value under a key named like a secret is hardcoded. Like nested stack inputs these are
+# secrets by name only: recorded as "<path>[<key>]" (LP202 then also skips pointer-shaped values).
+_CONNECTION_PAIRS = {
+    "AWS::Events::Connection": (
+        (
+            "AuthParameters.InvocationHttpParameters",
+            ("BodyParameters", "HeaderParameters", "QueryStringParameters"),
+        ),
+        (
+            "AuthParameters.OAuthParameters.OAuthHttpParameters",
+            ("BodyParameters", "HeaderParameters", "QueryStringParameters"),
+        ),
+    ),
+    "aws_cloudwatch_event_connection": (
+        ("auth_parameters.invocation_http_parameters", ("body", "header", "query_string")),
+        ("auth_parameters.oauth.oauth_http_parameters", ("body", "header", "query_string")),
+    ),
+}
+
+
+@cfn("AWS::Events::Connection")
+@tf("aws_cloudwatch_event_connection")
+def connection_parameters(view: ResourceView, ctx: AdaptContext) -> None:
+    from lpcheck.secrets import looks_secret_name
+
+    for parent, kinds in _CONNECTION_PAIRS.get(view.type, ()):
+        for kind in kinds:
+            for m, cond in descend(view.body, f"{parent}.{kind}"):
+                key = iget(m, "Key")
+                value = iget(m, "Value")
+                if not (isinstance(key, ScalarNode) and isinstance(key.value, str)) or value is None:
+                    continue
+                if not looks_secret_name(key.value):
+                    continue
+                ctx.model.add(
+                    SecretProperty(
+                        address=view.address,
+                        type=view.type,
+                        loc=view.loc,
+                        names=view.names,
+                        condition=view.condition,
+                        property=f"{parent}.{kind}[{key.value}]",
+                        value=conditioned(value, key.loc, cond),
+                    )
+                )
+
+
 def _cfn(view: ResourceView, ctx: AdaptContext) -> None:
     add_secret_properties(view, ctx, CFN_SECRET_PROPERTIES.get(view.type, ()))
 
