@@ -142,7 +142,7 @@ def _from_data_source(ref: str, loc: Location, ctx: AdaptContext) -> Value | Non
     if not address.startswith("data.aws_iam_policy."):
         return None
     source = ctx.resources.get(ref) or ctx.resources.get(address)
-    if source is None:
+    if source is None or source.count == 0:  # a data source never read (count 0) names nothing
         return None
     for key in ("arn", "name"):
         text = source.value(key).as_str()

@@ -182,6 +182,8 @@ def _dead_letter_links(ctx: AdaptContext) -> tuple[set[str], list[str]]:
     refs: set[str] = set()
     texts: list[str] = []
     for view in ctx.resources.values():
+        if view.count == 0:
+            continue  # never created (count 0): uses no queue as its dead-letter queue
         _collect(view.body, False, refs, texts)
         if view.type == _ALLOW_POLICY_RESOURCE and _allows_redrive(view.node("redrive_allow_policy")):
             _collect(view.node("queue_url"), True, refs, texts)
