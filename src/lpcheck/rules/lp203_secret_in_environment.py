@@ -92,4 +92,7 @@ def secret_in_environment(model: Model) -> Iterable[Issue]:
 
 
 def _article(what: str) -> str:
-    return what if what.startswith(("a ", "an ")) else f"a {what}"
+    if what.startswith(("a ", "an ")):
+        return what
+    vowel_sound = what[:1].lower() in "aeio" or what.startswith(("npm", "NPM"))
+    return f"{'an' if vowel_sound else 'a'} {what}"

@@ -75,7 +75,8 @@ def _resource_name(address: str) -> str:
 
 
 def _article(kind: str) -> str:
-    return f"an {kind}" if kind[:1].lower() in "aeiou" else f"a {kind}"
+    vowel_sound = kind[:1].lower() in "aeio" or kind.startswith(("npm", "NPM"))
+    return f"an {kind}" if vowel_sound else f"a {kind}"
 
 
 @rule("LP206")
