@@ -108,7 +108,7 @@ class Unit:
     def model(self) -> Model:
         model = Model()
         ctx = AdaptContext(model=model, format=self.fmt, resources=self.views)
-        lookup = tf_handlers if self.fmt == "terraform" else cfn_handlers
+        lookup = tf_handlers if self.fmt.startswith("terraform") else cfn_handlers
         for view in self.views.values():
             for handler in lookup(view.type):
                 handler(view, ctx)
@@ -479,3 +479,63 @@ def test_cluster_family_and_lowercased_names() -> None:
     clusters = {c.address: c for c in u.model().of(DBCluster)}
     assert clusters["C"].family == "aurora" and "orders" in clusters["C"].names
     assert clusters["M"].family == "rds"
+
+
+# ------------------------------------------------------------------------------------------------
+# Aurora replica auto scaling, global databases, plans
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scaling", "fires"),
+    [
+        ({"min_capacity": 1, "resource_id": Ref("aws_rds_cluster.this")}, False),
+        ({"min_capacity": 1, "resource_id": "cluster:Orders"}, False),  # identifiers are case-insensitive
+        ({"min_capacity": 0, "resource_id": Ref("aws_rds_cluster.this")}, True),
+        ({"min_capacity": Ref(), "resource_id": Ref("aws_rds_cluster.this")}, False),  # unknown minimum
+        ({"min_capacity": 1, "resource_id": Ref()}, False),  # may target this cluster
+        ({"min_capacity": 1, "resource_id": "cluster:other"}, True),
+    ],
+)
+def test_lp402_replica_auto_scaling_adds_its_minimum(scaling: dict[str, Any], fires: bool) -> None:
+    u = Unit()
+    start = _aurora(u, cluster_identifier="orders", storage_encrypted=True)
+    u.add("aws_rds_cluster_instance.writer", {"cluster_identifier": Ref("aws_rds_cluster.this")})
+    u.add(
+        "aws_appautoscaling_target.replicas",
+        {"service_namespace": "rds", "scalable_dimension": "rds:cluster:ReadReplicaCount", **scaling},
+    )
+    assert lines(u.issues("LP402")) == ([start] if fires else [])
+    assert u.issues("LP401") == [] and u.issues("LP302") == []  # the target is no DB instance of its own
+
+
+def test_lp302_global_database_and_its_members() -> None:
+    u = Unit()
+    bare = u.add("aws_rds_global_cluster.g", {"global_cluster_identifier": "g", "engine": "aurora-mysql"})
+    u.add(
+        "aws_rds_cluster.member",
+        {"engine": "aurora-mysql", "global_cluster_identifier": Ref("aws_rds_global_cluster.g")},
+    )
+    u.add(
+        "aws_rds_global_cluster.copy", {"source_db_cluster_identifier": "arn:aws:rds:us-east-1:1:cluster:c"}
+    )
+    found = u.issues("LP302")
+    assert lines(found) == [bare]
+    assert "Aurora global database" in found[0].message
+    assert u.issues("LP402") == []  # a global database holds clusters, not instances
+
+
+def test_plan_values_known_only_after_apply_are_unset_unless_they_reference_something() -> None:
+    u = Unit("terraform-plan")
+    computed = u.add("aws_db_instance.a", {"engine": "mysql", "multi_az": Ref(), "storage_encrypted": Ref()})
+    u.add("aws_db_instance.b", {"engine": "mysql", "multi_az": True, "kms_key_id": Ref("aws_kms_key.k")})
+    assert lines(u.issues("LP401")) == [computed]
+    assert lines(u.issues("LP302")) == [computed]
+
+
+def test_lp401_engines_without_multi_az_are_not_reported() -> None:
+    u = Unit()
+    u.add("aws_db_instance.express", {"engine": "sqlserver-ex"})
+    u.add("aws_db_instance.custom", {"engine": "custom-oracle-ee"})
+    web = u.add("aws_db_instance.web", {"engine": "sqlserver-web"})
+    assert lines(u.issues("LP401")) == [web]

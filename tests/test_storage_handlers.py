@@ -719,3 +719,129 @@ def test_lp501_one_finding_per_function_for_a_shared_value() -> None:
     assert sorted(i.resource for i in found) == ["A", "B"]
     assert all(f"'{i.resource}' has a timeout of 1000 s" in i.message for i in found)
     assert len({i.message for i in found}) == 2  # distinct, so the engine's dedupe keeps both
+
+
+# ------------------------------------------------------------------------------------------------
+# Shared helpers and cross-cutting behaviour
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ref", "address"),
+    [
+        ("aws_s3_bucket.x[0].id", "aws_s3_bucket.x"),
+        ('module.a[0].module.b["k"].aws_s3_bucket.x.arn', "module.a.module.b.aws_s3_bucket.x"),
+        ("data.aws_iam_policy_document.p.json", "data.aws_iam_policy_document.p"),
+        ("module.m.data.aws_caller_identity.me", "module.m.data.aws_caller_identity.me"),
+        ("LogsBucket", "LogsBucket"),
+    ],
+)
+def test_ref_address_reduces_references_to_resource_addresses(ref: str, address: str) -> None:
+    from lpcheck.adapters.handlers._common import ref_address
+
+    assert ref_address(ref) == address
+
+
+def test_setting_points_at_the_property_line_of_each_branch() -> None:
+    """A choice inside a list keeps each branch's own property line; an absent branch points at
+    the property that holds the choice, a plain absence at the resource line."""
+    from lpcheck.adapters.handlers._common import setting
+
+    b = Builder()
+    body = b.map(
+        {
+            "Rules": [
+                If(
+                    ("condition K is true", {"Algorithm": "aws:kms"}),
+                    ("condition K is false", {"Other": 1}),
+                )
+            ]
+        }
+    )
+    # the two branches share a location in this builder: give the first its own line
+    choice = body.items["Rules"].items[0]  # type: ignore[union-attr]
+    kms_branch = choice.options[0][1]  # type: ignore[union-attr]
+    kms_branch.key_locs["Algorithm"] = Location(PATH, 40, 7)  # type: ignore[union-attr]
+    view = ResourceView("R", "AWS::S3::Bucket", Location(PATH, 1, 1), body)
+    value = setting(view, "Rules.Algorithm")
+    by_condition = {v.condition: v for v in value.variants()}
+    assert by_condition["condition K is true"].loc == Location(PATH, 40, 7)
+    assert by_condition["condition K is false"].is_absent
+    assert by_condition["condition K is false"].loc == body.key_locs["Rules"]
+    assert setting(view, "Missing.Path").loc == Location(PATH, 1, 1)
+
+
+def test_module_expanded_addresses_link_like_root_ones() -> None:
+    u = Unit()
+    line = u.add("module.m.aws_s3_bucket.b", {"bucket": "b"}, rtype="aws_s3_bucket")
+    u.add(
+        "module.m.aws_s3_bucket_server_side_encryption_configuration.b",
+        {"bucket": Ref("module.m.aws_s3_bucket.b"), "rule": sse_rule("AES256")},
+        rtype="aws_s3_bucket_server_side_encryption_configuration",
+    )
+    u.add("module.m.aws_sqs_queue.dead", {"name": Ref()}, rtype="aws_sqs_queue")
+    u.add(
+        "module.m.aws_sqs_queue.main",
+        {"redrive_policy": {"deadLetterTargetArn": Ref("module.m.aws_sqs_queue.dead[0]")}},
+        rtype="aws_sqs_queue",
+    )
+    found = u.issues("LP301")
+    assert len(found) == 1 and found[0].loc.line > line
+    assert u.issues("LP404") == []
+
+
+@pytest.mark.parametrize("count", [1, 0, None])
+def test_lp404_redrive_resource_under_an_input_count_leaves_the_queue_open(count: int | None) -> None:
+    """A redrive policy created for some inputs only (``count = var.x ? 1 : 0``) makes the queue's
+    dead-letter queue configurable: no finding whatever the count evaluates to."""
+    u = Unit()
+    u.add("aws_sqs_queue.main", {"name": "main"})
+    u.add("aws_sqs_queue.retry", {"name": "retry"}, count=count)
+    u.add(
+        "aws_sqs_queue_redrive_policy.p",
+        {
+            "queue_url": Ref("aws_sqs_queue.main"),
+            "redrive_policy": {"deadLetterTargetArn": Ref("aws_sqs_queue.retry")},
+        },
+        count=count,
+    )
+    assert u.issues("LP404") == []
+
+
+def test_lp404_a_queue_named_as_a_dead_letter_queue_is_one() -> None:
+    u = Unit()
+    u.add("aws_sqs_queue.orders_dlq", {"name": Ref()})
+    u.add("aws_sqs_queue.q", {"name": "payments-dead-letter"})
+    plain = u.add("aws_sqs_queue.orders", {"name": "orders"})
+    assert lines(u.issues("LP404")) == [plain]
+
+
+def test_messages_name_the_property_as_each_format_writes_it() -> None:
+    tf = Unit()
+    tf.add("aws_kms_key.k", {"description": "k"})
+    tf.add("aws_sns_topic.t", {"name": "t"})
+    cfn = Unit("cloudformation")
+    cfn.add("Key", {"Description": "k"}, rtype="AWS::KMS::Key")
+    cfn.add("Topic", {"TopicName": "t"}, rtype="AWS::SNS::Topic")
+    assert "enable_key_rotation = true" in tf.issues("LP306")[0].message
+    assert "EnableKeyRotation: true" in cfn.issues("LP306")[0].message
+    assert "set kms_master_key_id" in tf.issues("LP304")[0].message
+    assert "set KmsMasterKeyId" in cfn.issues("LP304")[0].message
+
+
+def test_witness_prefers_a_written_branch_over_a_parameter_default() -> None:
+    """``!If [HasKey, !Ref Key, !Ref AWS::NoValue]`` with ``Key`` defaulting to "": the branch
+    without a key is reported, not the one where the (overridden) default is empty."""
+    u = Unit("cloudformation")
+    u.add(
+        "Topic",
+        {
+            "KmsMasterKeyId": If(
+                ("condition HasKey is true", Origin("", "default of parameter Key (t.yaml:3)")),
+                ("condition HasKey is false", None),
+            )
+        },
+        rtype="AWS::SNS::Topic",
+    )
+    (issue,) = u.issues("LP304")
+    assert "(when condition HasKey is false)" in issue.message
