@@ -653,3 +653,19 @@ def test_rules_read_attachments_from_any_adapter() -> None:
     model.add(PolicyAttachment(loc=Location("auth.json", 20, 9), principal_kind="role", principal="r"))
     assert [i.loc for i in admin_access_attached(model)] == [loc]
     assert [i.loc for i in policy_on_user(model)] == [loc]
+
+
+def test_sam_function_url_without_auth_is_a_public_lambda_permission() -> None:
+    body = """\
+    Handler: a.b
+    FunctionUrlConfig:
+      AuthType: NONE
+    """
+    ctx = adapt(view("Fn", "AWS::Serverless::Function", body))
+    (permission,) = ctx.model.of(LambdaPermission)
+    assert permission.principal.as_str() == "*" and permission.principal.loc is not None
+    assert permission.principal.loc.line == 3
+    ctx = adapt(
+        view("Fn", "AWS::Serverless::Function", "Handler: a.b\nFunctionUrlConfig:\n  AuthType: AWS_IAM\n")
+    )
+    assert ctx.model.of(LambdaPermission) == []

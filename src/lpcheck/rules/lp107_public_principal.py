@@ -61,6 +61,16 @@ def public_principal(model: Model) -> Iterator[Issue]:
             v.is_absent for v in (permission.source_arn, permission.source_account, permission.principal_org)
         ):
             continue
+        if permission.type == "AWS::Serverless::Function":  # SAM FunctionUrlConfig AuthType NONE
+            yield Issue(
+                loc=public.at(permission.loc),
+                message=f"FunctionUrlConfig of {permission.address} has AuthType NONE: SAM grants "
+                f'lambda:InvokeFunctionUrl to any principal ("*"), so anyone on the internet can invoke the '
+                f"function{public.describe_condition()}",
+                resource=permission.address,
+                key=f"{permission.address}:function-url",
+            )
+            continue
         if "layer" in permission.type.lower():
             what, missing = "shares the layer with any account", "an organization ID"
         else:

@@ -15,6 +15,10 @@ Attachments have ``principal_kind`` "function" and the resource's logical ID as 
 so then nothing is reported. Permissions SAM creates implicitly for ``Events`` and
 ``FunctionUrlConfig`` are not modelled.
 
+``FunctionUrlConfig`` with ``AuthType: NONE`` makes SAM add a Lambda permission for principal ``*``
+(``lambda:InvokeFunctionUrl``): it is modelled as that ``LambdaPermission`` (LP107), located at
+``AuthType``.
+
 ``AWS::Serverless::Api`` ``Auth.ResourcePolicy.CustomStatements`` are IAM statements SAM copies into
 the API's resource policy: they are wrapped in a document (SAM adds the ``Version``) and judged as a
 resource policy, like ``AWS::ApiGateway::RestApi`` ``Policy``.
@@ -34,6 +38,8 @@ from lpcheck.adapters.handlers.iam import (
 from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.iam import PolicyKind
+from lpcheck.model.resources import LambdaPermission
+from lpcheck.model.values import Value
 from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode
 
 
@@ -90,6 +96,25 @@ def sam_policies(view: ResourceView, ctx: AdaptContext) -> None:
                 principal=view.address,
                 policy=resolve_managed_policy(item, item.loc, ctx, condition),
             )
+
+
+@cfn("AWS::Serverless::Function")
+def sam_function_url(view: ResourceView, ctx: AdaptContext) -> None:
+    auth = view.value("FunctionUrlConfig.AuthType")
+    public = auth.find(lambda v: (v.as_str() or "").strip().upper() == "NONE")
+    if public is None:
+        return
+    ctx.model.add(
+        LambdaPermission(
+            address=view.address,
+            type=view.type,
+            loc=view.loc,
+            names=view.names,
+            condition=view.condition,
+            principal=Value.literal("*", public.loc).with_condition(public.condition),
+            function_url_auth=auth,
+        )
+    )
 
 
 @cfn("AWS::Serverless::Api")
