@@ -29,9 +29,9 @@ from lpcheck.location import Location
 from lpcheck.model.container import Model
 from lpcheck.model.resources import EnvironmentVariable
 from lpcheck.rules.base import rule
-from lpcheck.secrets import mask
+from lpcheck.secrets import mask, url_credentials
 from lpcheck.secrets.classify import env_secret
-from lpcheck.secrets.scan import credential_hits, secret_property_locs
+from lpcheck.secrets.scan import credential_hits, partial_text, secret_property_locs
 
 _ADVICE = "reference a Secrets Manager secret or SSM SecureString parameter and read it at run time"
 
@@ -44,9 +44,16 @@ def secret_in_environment(model: Model) -> Iterable[Issue]:
     for var in variables:
         for v in var.value.variants():
             text = v.as_str() if v.is_literal and isinstance(v.raw, str) else None
-            if not text:
+            if v.is_unknown:
+                # partly unknown ("postgres://app:s3cret@${Db.Endpoint.Address}/app"): only a
+                # literal password in a URL is certain; the rest is LP201/LP203's format scan
+                partial = partial_text(model, var.address, v.loc)
+                password = url_credentials(partial) if partial else None
+                found = ("a URL with an embedded password", password) if password else None
+            elif not text:
                 continue
-            found = env_secret(var.name, text)
+            else:
+                found = env_secret(var.name, text)
             if found is None:
                 continue
             what, secret = found

@@ -145,7 +145,7 @@ def url_credentials(value: str) -> str | None:
     if not m:
         return None
     password = m.group(2)
-    return None if is_placeholder(password) or password.startswith("$") else password
+    return None if is_placeholder(password) or "${" in password or password.startswith("$") else password
 
 
 def looks_non_secret_value(value: str) -> bool:
