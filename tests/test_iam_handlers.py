@@ -669,3 +669,23 @@ def test_sam_function_url_without_auth_is_a_public_lambda_permission() -> None:
         view("Fn", "AWS::Serverless::Function", "Handler: a.b\nFunctionUrlConfig:\n  AuthType: AWS_IAM\n")
     )
     assert ctx.model.of(LambdaPermission) == []
+
+
+def test_managed_policy_used_only_as_a_boundary_is_marked() -> None:
+    policy_body = "PolicyDocument:\n  Statement: []\n"
+    role = view(
+        "Role", "AWS::IAM::Role", "PermissionsBoundary: !Ref Boundary\nManagedPolicyArns: [!Ref Granted]\n"
+    )
+    ctx = adapt(
+        view("Boundary", "AWS::IAM::ManagedPolicy", policy_body),
+        view("Granted", "AWS::IAM::ManagedPolicy", policy_body),
+        role,
+    )
+    owners = [owner for _, kind, owner in ctx.calls if kind is PolicyKind.IDENTITY]
+    assert owners == ["Permissions boundary Boundary (PolicyDocument)", "Granted (PolicyDocument)"]
+    # Also attached somewhere: judged as a grant.
+    ctx = adapt(
+        view("Both", "AWS::IAM::ManagedPolicy", policy_body),
+        view("R", "AWS::IAM::Role", "PermissionsBoundary: !Ref Both\nManagedPolicyArns: [!Ref Both]\n"),
+    )
+    assert [owner for _, _, owner in ctx.calls] == ["Both (PolicyDocument)"]

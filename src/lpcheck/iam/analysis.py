@@ -32,6 +32,7 @@ from weakref import WeakKeyDictionary
 
 from lpcheck.findings import Issue
 from lpcheck.iam.catalog import ESCALATION_ACTIONS, PASS_ROLE, ActionCatalog, get_catalog, wildcard_match
+from lpcheck.iam.markers import is_boundary_policy
 from lpcheck.model.container import Model
 from lpcheck.model.iam import Condition, PolicyDocument, PolicyKind, Statement
 from lpcheck.model.values import Value
@@ -326,7 +327,8 @@ class Grant:
 
     @property
     def identity(self) -> bool:
-        return self.doc.kind is PolicyKind.IDENTITY
+        """An identity policy that grants (a permissions boundary only caps other policies)."""
+        return self.doc.kind is PolicyKind.IDENTITY and not is_boundary_policy(self.doc.owner)
 
     def conditions(self, *values: Value | None) -> str:
         return condition_note(self.statement.condition, *(v.condition for v in values if v is not None))
@@ -453,7 +455,10 @@ class PolicyAnalysis:
 
         An element holding only unresolvable values beside an equally unresolvable positive
         element (``actions = each.value.actions`` and ``not_actions = each.value.not_actions`` of
-        a generated statement) may well be null, i.e. not set: no finding on the unknown."""
+        a generated statement) may well be null, i.e. not set: no finding on the unknown. A
+        permissions boundary grants nothing, so its ``NotAction`` is not judged either."""
+        if is_boundary_policy(grant.doc.owner):
+            return False
         return bool(not_elements(grant.statement)) and not grant.cancelled
 
     def scopable(self, grant: Grant) -> list[tuple[Value, str, frozenset[str]]]:

@@ -16,3 +16,13 @@ ENDPOINT_OWNER_PREFIX = "VPC endpoint "
 
 def is_endpoint_policy(owner: str) -> bool:
     return owner.startswith(ENDPOINT_OWNER_PREFIX)
+
+
+# ``PolicyDocument.owner`` of a customer managed policy used only as a permissions boundary starts
+# with this: a boundary caps other policies and grants nothing itself, so the rules that judge what
+# an identity policy grants (LP102-LP106, LP110) skip it; LP109 and LP111 still check it.
+BOUNDARY_OWNER_PREFIX = "Permissions boundary "
+
+
+def is_boundary_policy(owner: str) -> bool:
+    return owner.startswith(BOUNDARY_OWNER_PREFIX)

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from lpcheck.adapters.context import AdaptContext
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView, value_of
+from lpcheck.iam.markers import BOUNDARY_OWNER_PREFIX
 from lpcheck.location import Location
 from lpcheck.model.iam import PolicyAttachment, PolicyDocument, PolicyKind
 from lpcheck.model.values import Value
@@ -222,10 +223,64 @@ def cfn_managed_arns(view: ResourceView, ctx: AdaptContext, prop: str, kind: str
         )
 
 
+# --------------------------------------------------------------------------------------------------
+# Permissions boundaries
+# --------------------------------------------------------------------------------------------------
+
+_BOUNDARY_KEYS = frozenset({"PermissionsBoundary", "permissions_boundary"})
+
+
+def boundary_only(view: ResourceView, ctx: AdaptContext) -> bool:
+    """Whether this customer managed policy is used as a permissions boundary and for nothing else.
+
+    A boundary caps what a principal's other policies grant and grants nothing itself, so its usual
+    ``Allow *`` (minus a few Denies) is not a grant the statement rules should judge. The policy
+    counts as a boundary when a role or user of the unit names it in ``PermissionsBoundary`` /
+    ``permissions_boundary``, and as attached when anything else references it (an attachment,
+    ``ManagedPolicyArns``, its own ``Roles``/``Users``/``Groups``): then it is judged as usual."""
+    if any(view.has(prop) for prop in ("Roles", "Users", "Groups")):
+        return False
+    address = strip_index(view.address)
+    bounded = False
+    for other in ctx.resources.values():
+        if other is view or other.body is None:
+            continue
+        for in_boundary in _references(other.body, address, False):
+            if not in_boundary:
+                return False
+            bounded = True
+    return bounded
+
+
+def _references(node: Node | None, address: str, in_boundary: bool) -> Iterator[bool]:
+    """For each reference to ``address`` under ``node``: whether it sits in a boundary property."""
+    if isinstance(node, UnknownNode):
+        if node.ref is not None and strip_index(node.ref) == address:
+            yield in_boundary
+    elif isinstance(node, MapNode):
+        for key, child in node.items.items():
+            yield from _references(child, address, in_boundary or key in _BOUNDARY_KEYS)
+    elif isinstance(node, ListNode):
+        for child in node.items:
+            yield from _references(child, address, in_boundary)
+    elif isinstance(node, ChoiceNode):
+        for _, child in node.options:
+            yield from _references(child, address, in_boundary)
+
+
+def managed_policy_owner(view: ResourceView, ctx: AdaptContext, element: str) -> str:
+    """The owner string of a customer managed policy's document, marked when it is only a boundary."""
+    owner = owner_of(view, element)
+    return BOUNDARY_OWNER_PREFIX + owner if boundary_only(view, ctx) else owner
+
+
 @cfn("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
 def cfn_policy(view: ResourceView, ctx: AdaptContext) -> None:
     """A standalone policy: its document, and one attachment per ``Roles``/``Users``/``Groups`` item."""
-    docs = add_policy(ctx, view.node("PolicyDocument"), PolicyKind.IDENTITY, owner_of(view, "PolicyDocument"))
+    owner = owner_of(view, "PolicyDocument")
+    if view.type == "AWS::IAM::ManagedPolicy":
+        owner = managed_policy_owner(view, ctx, "PolicyDocument")
+    docs = add_policy(ctx, view.node("PolicyDocument"), PolicyKind.IDENTITY, owner)
     for prop, kind in (("Roles", "role"), ("Users", "user"), ("Groups", "group")):
         for item, condition in items(view.node(prop)):
             attach(
@@ -349,7 +404,7 @@ def tf_inline_policy(view: ResourceView, ctx: AdaptContext) -> None:
 def tf_managed_policy(view: ResourceView, ctx: AdaptContext) -> None:
     """A customer managed policy: an identity document; attachments reference it by address."""
     if exists(view):
-        add_policy(ctx, view.node("policy"), PolicyKind.IDENTITY, owner_of(view, "policy"))
+        add_policy(ctx, view.node("policy"), PolicyKind.IDENTITY, managed_policy_owner(view, ctx, "policy"))
 
 
 _TF_ATTACHMENT = {
