@@ -59,10 +59,65 @@ _SECRET_DOCUMENTS = ("secretstring", "secret_string", "secret_string_wo")
 _NAMED_INPUT_OWNERS = ("module.", "provider.", "terraform.backend", "terraform.cloud", "tfvars")
 
 
+# Resources whose secret property protects the resource itself (a database's master password, a
+# broker's users, a directory's admin): a value that only names the slot (``examplepassword``) is
+# the password it is deployed with, a weak one. Elsewhere (a connection's API key, a client secret
+# sent to another system) such a value is a dummy that only makes the integration fail.
+_OWN_CREDENTIAL_TYPES = frozenset(
+    {
+        "AWS::RDS::DBInstance",
+        "AWS::RDS::DBCluster",
+        "AWS::DocDB::DBCluster",
+        "AWS::DocDBElastic::Cluster",
+        "AWS::Redshift::Cluster",
+        "AWS::RedshiftServerless::Namespace",
+        "AWS::Lightsail::Database",
+        "AWS::Timestream::InfluxDBInstance",
+        "AWS::ElastiCache::ReplicationGroup",
+        "AWS::ElastiCache::User",
+        "AWS::MemoryDB::User",
+        "AWS::AmazonMQ::Broker",
+        "AWS::DirectoryService::MicrosoftAD",
+        "AWS::DirectoryService::SimpleAD",
+        "AWS::OpenSearchService::Domain",
+        "AWS::Elasticsearch::Domain",
+        "AWS::IAM::User",
+        "AWS::FSx::FileSystem",
+        "AWS::FSx::StorageVirtualMachine",
+        "AWS::EMR::Cluster",
+        "AWS::Amplify::App",
+        "AWS::Amplify::Branch",
+        "AWS::ManagedBlockchain::Member",
+        "aws_db_instance",
+        "aws_rds_cluster",
+        "aws_docdb_cluster",
+        "aws_docdb_elastic_cluster",
+        "aws_redshift_cluster",
+        "aws_redshiftserverless_namespace",
+        "aws_lightsail_database",
+        "aws_timestreaminfluxdb_db_instance",
+        "aws_elasticache_replication_group",
+        "aws_elasticache_user",
+        "aws_memorydb_user",
+        "aws_mq_broker",
+        "aws_directory_service_directory",
+        "aws_opensearch_domain",
+        "aws_elasticsearch_domain",
+        "aws_fsx_ontap_file_system",
+        "aws_fsx_ontap_storage_virtual_machine",
+        "aws_fsx_windows_file_system",
+        "aws_emr_cluster",
+        "aws_cognito_user",
+        "aws_amplify_app",
+        "aws_amplify_branch",
+    }
+)
+
+
 def _is_hardcoded(text: str, key: str | None, *, documented: bool = False) -> bool:
-    """A literal that is neither a placeholder nor an AWS key (LP201's). In a property AWS documents
-    as a secret (``documented``), a value that only names the slot (``examplepassword``) is what
-    gets deployed: reported."""
+    """A literal that is neither a placeholder nor an AWS key (LP201's). For a resource's own
+    password (``documented``), a value that only names the slot (``examplepassword``) is what it is
+    deployed with: reported."""
     return not is_placeholder(text, key, slot_words=not documented) and not find_aws_credentials(text, key)
 
 
@@ -131,7 +186,7 @@ def _witnesses(prop: SecretProperty, model: Model) -> Iterator[tuple[Value, Loca
         if isinstance(raw, (MapNode, ListNode, dict, list)):
             continue
         text = v.as_str()
-        documented = not document and not _by_name(prop)
+        documented = prop.type in _OWN_CREDENTIAL_TYPES and not document and not _by_name(prop)
         if text is None or not _is_hardcoded(text, leaf, documented=documented):
             continue
         if document:
