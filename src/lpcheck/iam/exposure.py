@@ -5,9 +5,10 @@ or the calling context to something specific. Restricting keys (case-insensitive
 condition keys): the catalog's ``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``,
 ``aws:PrincipalAccount``, ``aws:SourceVpce``, ``aws:SourceVpc``, ``aws:SourceIp``; and, because they
 pin the caller just as well and appear in AWS's own default policies, ``aws:SourceOrgID``,
-``aws:SourceOrgPaths``, ``aws:PrincipalOrgPaths``, ``aws:PrincipalArn``, ``aws:VpcSourceIp``,
-``aws:SourceOwner`` (the default SNS topic policy), ``kms:CallerAccount`` (the KMS "via service"
-pattern) and ``s3:DataAccessPointAccount``/``s3:DataAccessPointArn`` (access-point delegation).
+``aws:SourceOrgPaths``, ``aws:PrincipalOrgPaths``, ``aws:PrincipalArn``, ``aws:userid`` (a role's
+unique ID), ``aws:VpcSourceIp``, ``aws:SourceOwner`` (the default SNS topic policy),
+``kms:CallerAccount`` (the KMS "via service" pattern) and
+``s3:DataAccessPointAccount``/``s3:DataAccessPointArn`` (access-point delegation).
 
 Only matching operators restrict (``StringEquals``, ``StringLike``, ``ArnLike``, ``IpAddress``,
 with ``ForAnyValue:``/``ForAllValues:`` prefixes): an ``...IfExists`` operator lets a request without
@@ -42,6 +43,7 @@ RESTRICTING_KEYS = frozenset(
         "aws:PrincipalArn",
         "aws:VpcSourceIp",
         "aws:SourceOwner",
+        "aws:userid",
         "kms:CallerAccount",
         "s3:DataAccessPointAccount",
         "s3:DataAccessPointArn",
