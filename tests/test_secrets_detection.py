@@ -94,6 +94,11 @@ def test_secret_key_assignments_inside_text() -> None:
     assert [m.text for m in find_aws_secret_keys(ini)] == [SECRET]
 
 
+def test_secret_key_after_a_cli_flag() -> None:
+    text = f"aws configure set --aws-secret-access-key {SECRET} --profile ci"
+    assert [m.text for m in find_aws_secret_keys(text)] == [SECRET]
+
+
 def test_secret_key_in_text_with_a_key_id() -> None:
     text = f"credentials AKIAJ7Q2LMXRZ4BNVW3K {SECRET}"
     found = find_aws_credentials(text)
@@ -146,6 +151,14 @@ def test_documentation_example_secret_is_reported() -> None:
             "private key",
         ),
         ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n", "private key"),
+        (
+            "Xy7Qw2Er5Ty8Ui.atlasv1.Pz3Lk9Mj6Nh2Bg5Vf8Cd1Xs4Za7Qw0Er3Ty6Ui9Op2As5Df8Gh1Jk4Lz7Xc0Vb3Nm6",
+            "Terraform Cloud token",
+        ),
+        ("dop_v1_4f9c2b7e1a8d3f6c0b5e9a2d7c4f1b8e3a6d9c2f5b8e1a4d7c0f3b6e9a2d5c8f", "DigitalOcean token"),
+        ("4f9c2b7e1a8d3f6c0b5e9a2d7c4f1b8e-us14", "Mailchimp API key"),  # the random part comes first
+        ("dapi4f9c2b7e1a8d3f6c0b5e9a2d7c4f1b8e", "Databricks token"),
+        ("NRAK-A1B2C3D4E5F6G7H8I9J0K1L2M3N", "New Relic API key"),
     ],
 )
 def test_other_formats(text: str, kind: str) -> None:
@@ -164,6 +177,8 @@ def test_other_formats(text: str, kind: str) -> None:
         "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",
         "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA7V4f8bXo0zq3Jt5mQ1c9\n",
         "https://hooks.slack.com/services/YOUR/WEBHOOK/URL",
+        "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        "4f9c2b7e1a8d3f6c0b5e9a2d7c4f1b8e",  # an MD5 alone
     ],
 )
 def test_other_format_lookalikes_ignored(text: str) -> None:
@@ -261,6 +276,14 @@ def test_weak_real_passwords_are_not_placeholders(value: str) -> None:
     assert not is_placeholder(value)
 
 
+def test_slot_naming_values_are_real_where_a_password_is_documented() -> None:
+    # deployed as a broker's or database's own password, "examplepassword" is a weak password
+    assert is_placeholder("examplepassword")
+    assert not is_placeholder("examplepassword", "password", slot_words=False)
+    assert not is_placeholder("MyPassword", slot_words=False)
+    assert is_placeholder("<your-password>", slot_words=False)  # markers stay markers
+
+
 def test_value_equal_to_its_key_is_a_placeholder() -> None:
     assert is_placeholder("client_secret", "client_secret")
     assert is_placeholder("ClientSecret", "client_secret")
@@ -283,13 +306,18 @@ def test_dynamic_reference() -> None:
         "SECRETS_MANAGER",
         "ops@example.com",
         "postgres://orders@db.internal:5432/orders",
+        "rds!db-1b2c3d4e-5f60-4718-92a3-b4c5d6e7f809",  # an RDS-managed secret's name
+        "prod/orders/db-password",  # a secret's name
     ],
 )
 def test_non_secret_shapes(value: str) -> None:
     assert looks_non_secret_value(value)
 
 
-@pytest.mark.parametrize("value", ["hunter2hunter2", "s3ss10n-s1gn1ng-k3y", "postgres://u:Pa55-w0rd@db/x"])
+@pytest.mark.parametrize(
+    "value",
+    ["hunter2hunter2", "s3ss10n-s1gn1ng-k3y", "postgres://u:Pa55-w0rd@db/x", "wJalrXUtnFEMI/K7MDENG/bPxRf"],
+)
 def test_secret_shapes(value: str) -> None:
     assert not looks_non_secret_value(value)
 
@@ -297,6 +325,7 @@ def test_secret_shapes(value: str) -> None:
 def test_url_credentials() -> None:
     assert url_credentials("postgres://app:Pa55-w0rd@db:5432/app") == "Pa55-w0rd"
     assert url_credentials("postgres://app:${DB_PASSWORD}@db/app") is None
+    assert url_credentials("postgres://app:pw-${AWS::StackName}@db/app") is None  # partly unknown
     assert url_credentials("postgres://app:<password>@db/app") is None
     assert url_credentials("https://example.com/a:b@c") is None
 

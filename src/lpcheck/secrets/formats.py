@@ -48,7 +48,7 @@ _KEY_ID_RELAXED = re.compile(r"(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{
 _SECRET_40 = re.compile(r"(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
 # "aws_secret_access_key = X", "AWS_SECRET_ACCESS_KEY=X", "\"SecretAccessKey\": \"X\"", "secret_key: X"
 _SECRET_ASSIGN = re.compile(
-    r"(?i)(aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key|secret_?key|aws_?secret)"
+    r"(?i)(aws[_-]?secret[_-]?access[_-]?key|secret[_-]?access[_-]?key|aws[_-]?secret[_-]?key|secret[_-]?key|aws[_-]?secret)"
     r"[\"']?\s*(?:=|:|=>|\s)\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
 )
 
