@@ -140,6 +140,62 @@ def public_witness(principal: Principal | None) -> tuple[str, Value] | None:
     return None
 
 
+# Web-identity providers whose tokens anyone can obtain: a trust policy must pin which subject may
+# assume the role, or every GitHub repository / every Cognito identity pool can. Provider -> (who is
+# let in, the condition keys that pin it).
+_OPEN_PROVIDERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "token.actions.githubusercontent.com": (
+        "any GitHub Actions workflow of any repository",
+        (
+            "token.actions.githubusercontent.com:sub",
+            "token.actions.githubusercontent.com:repository",
+            "token.actions.githubusercontent.com:repository_owner",
+            "token.actions.githubusercontent.com:repository_id",
+            "token.actions.githubusercontent.com:repository_owner_id",
+            "token.actions.githubusercontent.com:job_workflow_ref",
+        ),
+    ),
+    "cognito-identity.amazonaws.com": (
+        "any Cognito identity pool of any account",
+        ("cognito-identity.amazonaws.com:aud",),
+    ),
+}
+
+
+def open_federation(statement: Statement) -> tuple[str, str, Value] | None:
+    """A trust statement for a web-identity provider anyone can get tokens from (GitHub Actions,
+    Cognito identity pools) that pins no subject: (who is let in, the provider, the principal value
+    to report). The provider is recognised by the ``Federated`` value or by its condition keys."""
+    if statement.principal is None:
+        return None
+    federated = [v for kind, v in statement.principal.entries if kind == "Federated"]
+    if not federated:
+        return None
+    keys = {c.key.strip().lower() for c in statement.conditions}
+    for provider, (who, pins) in _OPEN_PROVIDERS.items():
+        witness = next((v for v in federated if provider in (text(v) or "")), None)
+        if witness is None and any(k.startswith(provider + ":") for k in keys):
+            witness = federated[0]
+        if witness is None:
+            continue
+        if statement.conditions_unknown or any(_pins_subject(c, pins) for c in statement.conditions):
+            return None
+        return who, provider, witness
+    return None
+
+
+def _pins_subject(condition: Condition, pins: tuple[str, ...]) -> bool:
+    if condition.key.strip().lower() not in pins:
+        return False
+    op, if_exists = _operator(condition.operator)
+    if op not in _MATCHING or if_exists or not _specific(condition.values):
+        return False
+    # ``repo:*`` / ``repo:*/*`` lets every repository in, like ``*``.
+    return not any(
+        (t := text(v)) is not None and t.strip().lower().startswith("repo:*") for v in condition.values
+    )
+
+
 def restricted(statement: Statement) -> bool:
     return statement.conditions_unknown or any(restricts(c) for c in statement.conditions)
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from lpcheck.findings import Issue
 from lpcheck.iam.analysis import analyze, statement_issue, subject_name
-from lpcheck.iam.exposure import closed_by_deny, public_witness, restricted, weak_condition
+from lpcheck.iam.exposure import closed_by_deny, open_federation, public_witness, restricted, weak_condition
 from lpcheck.iam.markers import is_endpoint_policy
 from lpcheck.model.container import Model
 from lpcheck.model.iam import PolicyKind
@@ -38,6 +38,16 @@ def public_principal(model: Model) -> Iterator[Issue]:
         elif statement.not_principal is not None:
             who = "every principal not listed in NotPrincipal"
         else:
+            federation = open_federation(statement) if grant.doc.kind is PolicyKind.TRUST else None
+            if federation is not None and not closed_by_deny(grant, analysis):
+                who, provider, witness = federation
+                yield statement_issue(
+                    grant.doc,
+                    statement,
+                    f"{subject_name(statement)} of the trust policy lets {who} assume this role "
+                    f"(Federated {provider} with no condition pinning the subject, such as "
+                    f"{provider}:{'sub' if 'github' in provider else 'aud'}){grant.conditions(witness)}",
+                )
             continue
         if restricted(statement) or closed_by_deny(grant, analysis):
             continue
