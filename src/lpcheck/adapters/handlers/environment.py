@@ -15,6 +15,10 @@ variable's name, ``value`` at the value) whatever shape the format gives it:
   (a structure) or as a JSON string/heredoc, parsed with positions and shifted onto the file like
   IAM policy strings, so a finding points at the variable's own line.
 
+In a plan every value is resolved; a variable whose configuration expression is not a constant
+(``var.db_password``, a map mixing constants and references) is recorded as unknown, as LP202
+does for secret properties: only constants of the code count.
+
 Keys are matched case-insensitively: the JSON of ECS/Batch in Terraform is camelCase
 (``environment``, ``name``, ``value``) while CloudFormation is PascalCase.
 """
@@ -114,12 +118,58 @@ def conditioned(node: Node | None, fallback: Location, condition: str | None) ->
     )
 
 
+def plan_reference(view: ResourceView, path: str) -> str | None:
+    """In a plan, what the configuration writes instead of a constant for ``path`` (e.g.
+    ``var.db_password``): the planned value is then resolved, not hardcoded in the code.
+
+    Reads ``view.extra["expressions"]`` (the resource's ``configuration`` expressions) and stops at
+    the first expression on the way (``container_definitions`` is one expression for the whole
+    document; ``environment[0].variables`` one for the whole map, so a map mixing constants and
+    references counts as not constant). Without expressions every planned value is taken as written."""
+    node = view.extra.get("expressions")
+    for part in path.split("."):
+        while isinstance(node, ListNode) and node.items:
+            node = node.items[0]
+        if _is_expression(node):
+            break
+        node = iget(node, part) if part != "*" else None
+        if node is None:
+            return None
+    while isinstance(node, ListNode) and node.items:
+        node = node.items[0]
+    if not _is_expression(node) or "constant_value" in node.items:  # type: ignore[union-attr]
+        return None
+    refs = node.items.get("references")  # type: ignore[union-attr]
+    if isinstance(refs, ListNode) and refs.items and isinstance(refs.items[0], ScalarNode):
+        return str(refs.items[0].value)
+    return None
+
+
+def _is_expression(node: Node | None) -> bool:
+    return isinstance(node, MapNode) and ("constant_value" in node.items or "references" in node.items)
+
+
+def _unplanned(value: Value, configured: str | None) -> Value:
+    """A planned value the configuration takes from ``configured`` is not a literal of the code."""
+    if configured is None or not any(v.is_literal for v in value.variants()):
+        return value
+    return Value.unknown(value.loc, reason=f"planned value of {configured}")
+
+
 # -- building the model --------------------------------------------------------------------------------
 
 
-def _add(view: ResourceView, ctx: AdaptContext, name: str, name_loc: Location | None, value: Value) -> None:
+def _add(
+    view: ResourceView,
+    ctx: AdaptContext,
+    name: str,
+    name_loc: Location | None,
+    value: Value,
+    configured: str | None = None,
+) -> None:
     if not name:
         return
+    value = _unplanned(value, configured)
     ctx.model.add(
         EnvironmentVariable(
             address=view.address,
@@ -134,14 +184,19 @@ def _add(view: ResourceView, ctx: AdaptContext, name: str, name_loc: Location | 
 
 
 def add_map(
-    view: ResourceView, ctx: AdaptContext, node: Node | None, strip: str = "", condition: str | None = None
+    view: ResourceView,
+    ctx: AdaptContext,
+    node: Node | None,
+    strip: str = "",
+    condition: str | None = None,
+    configured: str | None = None,
 ) -> None:
     """Variables written as a map ``{NAME: value}``."""
     for m, cond in maps(node, condition):
         for key, child in m.items.items():
             name = key.lstrip(strip) if strip else key
             key_loc = m.key_locs.get(key, m.loc)
-            _add(view, ctx, name, key_loc, conditioned(child, key_loc, cond))
+            _add(view, ctx, name, key_loc, conditioned(child, key_loc, cond), configured)
 
 
 def add_pairs(
@@ -154,6 +209,7 @@ def add_pairs(
     type_key: str | None = None,
     namespace: str | None = None,
     condition: str | None = None,
+    configured: str | None = None,
 ) -> None:
     """Variables written as a list of ``{Name: ..., Value: ...}`` maps."""
     for m, cond in maps(node, condition):
@@ -173,11 +229,14 @@ def add_pairs(
         value_node = iget(m, value_key)
         if value_node is None:
             continue
-        _add(view, ctx, name_node.value, name_node.loc, conditioned(value_node, name_node.loc, cond))
+        value = conditioned(value_node, name_node.loc, cond)
+        _add(view, ctx, name_node.value, name_node.loc, value, configured)
 
 
 def add_under(view: ResourceView, ctx: AdaptContext, path: str, kind: str = "pairs", **kw: str) -> None:
-    """Follow ``path`` (through lists, choices and JSON strings) and add what is there."""
+    """Follow ``path`` (through lists, choices and JSON strings) and add what is there. In a plan,
+    values the configuration does not write as constants are not the code's literals."""
+    configured = plan_reference(view, path) if ctx.format == "terraform-plan" else None
     parent, _, leaf = path.rpartition(".")
     for m, cond in descend(view.body, parent):
         child = iget(m, leaf)
@@ -186,9 +245,9 @@ def add_under(view: ResourceView, ctx: AdaptContext, path: str, kind: str = "pai
         if _is_json_text(child):
             child = embedded(child)
         if kind == "map":
-            add_map(view, ctx, child, condition=cond, **kw)
+            add_map(view, ctx, child, condition=cond, configured=configured, **kw)
         else:
-            add_pairs(view, ctx, child, condition=cond, **kw)
+            add_pairs(view, ctx, child, condition=cond, configured=configured, **kw)
 
 
 # -- CloudFormation -------------------------------------------------------------------------------------

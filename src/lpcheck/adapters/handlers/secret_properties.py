@@ -23,12 +23,12 @@ as a literal. When the plan's configuration writes a reference for the attribute
 from __future__ import annotations
 
 from lpcheck.adapters.context import AdaptContext
-from lpcheck.adapters.handlers.environment import conditioned, descend, iget
+from lpcheck.adapters.handlers.environment import conditioned, descend, iget, plan_reference
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
 from lpcheck.model.resources import SecretProperty
 from lpcheck.model.values import Value
-from lpcheck.parsers.nodes import ListNode, MapNode, ScalarNode
+from lpcheck.parsers.nodes import ListNode, ScalarNode
 
 CFN_SECRET_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::RDS::DBInstance": ("MasterUserPassword", "TdeCredentialPassword"),
@@ -231,34 +231,13 @@ _MANAGED_FLAGS = {
 }
 
 
-def _plan_reference(view: ResourceView, path: str) -> str | None:
-    """In a plan, what the configuration writes instead of a constant for ``path`` (e.g.
-    ``var.db_password``): the planned value is then resolved, not hardcoded in the code.
-
-    Reads ``view.extra["expressions"]`` (the resource's ``configuration`` expressions) when the
-    plan front-end provides it; without it every planned value is taken as written."""
-    node = view.extra.get("expressions")
-    for part in path.split("."):
-        while isinstance(node, ListNode) and node.items:
-            node = node.items[0]
-        node = iget(node, part) if part != "*" else None
-        if node is None:
-            return None
-    if not isinstance(node, MapNode) or "constant_value" in node.items:
-        return None
-    refs = node.items.get("references")
-    if isinstance(refs, ListNode) and refs.items and isinstance(refs.items[0], ScalarNode):
-        return str(refs.items[0].value)
-    return None
-
-
 def add_secret_properties(view: ResourceView, ctx: AdaptContext, paths: tuple[str, ...]) -> None:
     """Record each present secret property of ``view`` (one object per list item / branch)."""
     flag = _MANAGED_FLAGS.get(view.type)
     if flag is not None and view.value(flag).as_bool() is True:
         return
     for path in paths:
-        configured = _plan_reference(view, path) if ctx.format == "terraform-plan" else None
+        configured = plan_reference(view, path) if ctx.format == "terraform-plan" else None
         parent, _, leaf = path.rpartition(".")
         for m, cond in descend(view.body, parent):
             child = iget(m, leaf)
