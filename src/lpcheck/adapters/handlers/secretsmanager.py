@@ -17,6 +17,8 @@ The literal ``SecretString``/``secret_string`` is a hardcoded secret and is adap
 
 from __future__ import annotations
 
+import re
+
 from lpcheck.adapters.context import AdaptContext
 from lpcheck.adapters.registry import cfn, tf
 from lpcheck.adapters.view import ResourceView
@@ -43,6 +45,29 @@ def cfn_secret(view: ResourceView, ctx: AdaptContext) -> None:
     )
 
 
+def _written_arn(view: ResourceView, ctx: AdaptContext, target: Value) -> Value:
+    """An ARN built with unresolvable parts (``arn:aws:secretsmanager:${AWS::Region}:...:secret:
+    app/db``) still names its secret when the name part is literal: the partial text stands in."""
+    if not target.is_unknown:
+        return target
+    from lpcheck.secrets.scan import partial_text
+
+    text = partial_text(ctx.model, view.address, target.loc)
+    if text and ":secret:" in text and "${" not in text.rsplit(":secret:", 1)[1]:
+        return Value.literal(text, target.loc)
+    return target
+
+
+def _without_suffix(target: Value) -> Value:
+    """A secret's full ARN ends in "-" and six random characters that its name does not have
+    (``...:secret:app/db-AbCdEf``): the ARN without them names the secret too."""
+    text = target.as_str() if target.is_literal else None
+    m = re.fullmatch(r"(arn:[^:]*:secretsmanager:[^:]*:[^:]*:secret:.+)-[A-Za-z0-9]{6}", text or "")
+    if not m:
+        return target
+    return Value.choice([target, Value.literal(m.group(1), target.loc)], target.loc)
+
+
 @cfn("AWS::SecretsManager::RotationSchedule")
 def cfn_rotation(view: ResourceView, ctx: AdaptContext) -> None:
     target = view.value("SecretId")
@@ -50,6 +75,7 @@ def cfn_rotation(view: ResourceView, ctx: AdaptContext) -> None:
     if attachment is not None and attachment.type == "AWS::SecretsManager::SecretTargetAttachment":
         # AWS's own examples rotate through the attachment, whose Ref is the secret's ARN.
         target = attachment.value("SecretId")
+    target = _without_suffix(_written_arn(view, ctx, target))
     ctx.model.add(
         SecretRotation(
             address=view.address,
@@ -91,6 +117,7 @@ def tf_rotation(view: ResourceView, ctx: AdaptContext) -> None:
             if written:
                 target = Value.literal(written, target.loc)
                 break
+    target = _without_suffix(_written_arn(view, ctx, target))
     ctx.model.add(
         SecretRotation(
             address=view.address,
