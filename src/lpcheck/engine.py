@@ -210,8 +210,26 @@ def process_unit(unit: Unit, options: Options, severities: dict[str, str]) -> Un
     for f in run_rules(adapted.model, options, severities, out.notifications):
         if f.loc.path not in unit.context_only:
             out.findings.append(f)
-    out.findings = [f for f in out.findings if f.rule_id != PARSE_ERROR or options.wants(PARSE_ERROR)]
+    out.findings = [
+        f
+        for f in out.findings
+        if (f.rule_id != PARSE_ERROR or options.wants(PARSE_ERROR)) and _reported_here(f.loc.path, unit)
+    ]
     return out
+
+
+def _reported_here(path: str, unit: Unit) -> bool:
+    """Whether a finding at ``path`` belongs to this unit's report.
+
+    A Terraform module reads local child modules (``source = "./x"``) to resolve what its arguments
+    do; what those arguments cause is located in the caller's files, but whatever lies wholly in
+    the child's own ``.tf`` files is the child's business: reported when the child's directory is
+    scanned, not once more per caller (and not at all by a pre-commit run on the caller)."""
+    if unit.kind != disc.TF or path in unit.context_only:
+        return path not in unit.context_only
+    if not path.lower().endswith(disc.TF_SUFFIXES):
+        return True  # a policy read with file(), a template: no unit of its own reports it
+    return any(f.display == path for f in unit.files)
 
 
 def _parse_finding(loc: Location, message: str, options: Options, severities: dict[str, str]) -> Finding:
