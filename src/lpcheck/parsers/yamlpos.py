@@ -104,23 +104,42 @@ def _loader(decoder: Any) -> Any:
                     mapping[key] = value
                 return node_mod.dict_node(mapping, node.start_mark, node.end_mark)
 
+            def block_mark(self, node: Any) -> Any:
+                """For a block scalar (``|``/``>``), the mark of its first content line.
+
+                PyYAML marks the indicator; the text starts on the next non-blank line, which is
+                where positions inside it (a JSON policy, a key in user data) count from."""
+                if getattr(node, "style", None) not in ("|", ">"):
+                    return None
+                lines = self.lpc_lines
+                line = node.start_mark.line + 1
+                while line < len(lines) and not lines[line].strip():
+                    line += 1
+                if line < len(lines) and line <= node.end_mark.line:
+                    return _Mark(line, len(lines[line]) - len(lines[line].lstrip(" ")))
+                return None
+
             def construct_yaml_str(self, node: Any) -> Any:
                 obj = super().construct_yaml_str(node)
-                if getattr(node, "style", None) in ("|", ">"):
-                    # A block scalar's mark is its "|" indicator; its text starts on the next
-                    # non-blank line, which is where positions inside it (a JSON policy) count from.
-                    lines = self.lpc_lines
-                    line = node.start_mark.line + 1
-                    while line < len(lines) and not lines[line].strip():
-                        line += 1
-                    if line < len(lines) and line <= node.end_mark.line:
-                        indent = len(lines[line]) - len(lines[line].lstrip(" "))
-                        obj.start_mark = _Mark(line, indent)
+                mark = self.block_mark(node)
+                if mark is not None:
+                    obj.start_mark = mark
                 return obj
+
+            def construct_tagged(self, tag_suffix: str, node: Any) -> Any:
+                """Short-form intrinsics (``!Sub |``): cfn-lint's constructor, with a block
+                scalar argument located at its first content line like any other block scalar."""
+                result = decoder.multi_constructor(self, tag_suffix, node)
+                mark = self.block_mark(node)
+                if mark is not None and isinstance(result, dict) and len(result) == 1:
+                    ((key, value),) = result.items()
+                    if isinstance(value, str):
+                        result[key] = node_mod.str_node(str(value), mark, node.end_mark)
+                return result
 
         Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_yaml_map)
         Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_yaml_str)
-        Loader.add_multi_constructor("!", decoder.multi_constructor)
+        Loader.add_multi_constructor("!", Loader.construct_tagged)
         _loader_class = Loader
     return _loader_class
 
