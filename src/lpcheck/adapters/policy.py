@@ -11,6 +11,8 @@ LP109, which reports wrong case), odd shapes become unknown or malformed values,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lpcheck.iam.markers import MALFORMED, NOT_AN_OBJECT
 from lpcheck.location import Location
 from lpcheck.model.iam import Condition, PolicyDocument, PolicyKind, Principal, Statement
@@ -92,43 +94,40 @@ def _build_choice(node: ChoiceNode, kind: PolicyKind, owner: str) -> PolicyDocum
 
 
 def unresolved_sub(node: UnknownNode) -> Node | None:
-    """The JSON document an ``Fn::Sub`` template holds when some of its variables cannot be
-    resolved (``"arn:aws:s3:::${Bucket}/*"``): the CloudFormation front-end keeps the template text
-    in the unknown's reason. Strings still holding a ``${Variable}`` become unknown values; IAM
-    policy variables (``${aws:username}``, written ``${!aws:username}`` in the template) stay
-    literal. The front-end gives no position for the template text, so everything is placed at the
-    ``Fn::Sub`` itself, as for a JSON string in a JSON file."""
-    reason = node.reason or ""
-    if not reason.startswith("Fn::Sub "):
-        return None
-    text = reason[len("Fn::Sub ") :]
+    """The JSON document a string holds when some of its parts cannot be resolved
+    (``"arn:aws:s3:::${Bucket}/*"`` in an ``Fn::Sub`` or ``Fn::Join``). The CloudFormation front-end
+    keeps the text with the unresolved parts written ``${Name}`` (``PartialText.text`` and its
+    layout; without them, the ``Fn::Sub`` reason). Strings still holding a ``${Variable}`` become
+    unknown values; IAM policy variables (``${aws:username}``, written ``${!aws:username}`` in the
+    template) stay literal. Without a layout everything is placed at the node itself, as for a JSON
+    string in a JSON file."""
+    text = getattr(node, "text", None)
+    spans = _layout(node)
+    if not isinstance(text, str) or not text:
+        reason = node.reason or ""
+        if not reason.startswith("Fn::Sub "):
+            return None
+        text, spans = reason[len("Fn::Sub ") :], None
     if not text.strip().startswith("{"):
         return None
-    from lpcheck.errors import ParseFailure
-    from lpcheck.parsers.jsonpos import parse_json
-
-    try:
-        tree = parse_json(text, node.loc.path)
-    except (ParseFailure, RecursionError, ValueError):
-        return None
-    return _collapse(tree, node)
-
-
-def _collapse(tree: Node | None, at: UnknownNode) -> Node | None:
-    """Place ``tree`` at ``at`` and make strings with unresolved template variables unknown."""
+    tree = _parse(text, node.loc)
     if tree is None:
         return None
+    at = node.loc
+    _relocate(tree, _span_mover(text, at, spans) if spans else (lambda _loc: (at, None)), node.origin)
+    return _unknown_parts(tree, node)
+
+
+def _unknown_parts(tree: Node | None, whole: UnknownNode) -> Node | None:
+    """Strings of ``tree`` with an unresolved template variable become unknown values."""
     if isinstance(tree, ScalarNode):
         if isinstance(tree.value, str) and _has_template_variable(tree.value):
-            return UnknownNode(loc=at.loc, reason=f"Fn::Sub {tree.value}", ref=at.ref)
-        tree.loc = at.loc
+            return UnknownNode(loc=tree.loc, reason=f"Fn::Sub {tree.value}", ref=whole.ref)
         return tree
-    tree.loc = at.loc
     if isinstance(tree, MapNode):
-        tree.key_locs = dict.fromkeys(tree.key_locs, at.loc)
-        tree.items = {k: _collapse(v, at) for k, v in tree.items.items()}  # type: ignore[misc]
+        tree.items = {k: v for k, c in tree.items.items() if (v := _unknown_parts(c, whole)) is not None}
     elif isinstance(tree, ListNode):
-        tree.items = [c for c in (_collapse(i, at) for i in tree.items) if c is not None]
+        tree.items = [v for c in tree.items if (v := _unknown_parts(c, whole)) is not None]
     return tree
 
 
@@ -152,57 +151,96 @@ def parse_embedded(node: ScalarNode) -> Node | None:
     if not isinstance(text, str):
         return None
     stripped = text.strip()
-    if stripped[:3].upper() == "%7B":  # URL-encoded, as the IAM API returns documents
+    encoded = stripped[:3].upper() == "%7B"
+    if encoded:  # URL-encoded, as the IAM API returns documents
         from urllib.parse import unquote
 
         text = unquote(stripped)
         stripped = text.strip()
     if not stripped.startswith(("{", "[")):
         return None
+    tree = _parse(text, node.loc)
+    if tree is None:
+        return None
+    spans = None if encoded else _layout(node)
+    _relocate(tree, _span_mover(text, node.loc, spans) if spans else _shift_mover(node.loc), node.origin)
+    return tree
+
+
+def _parse(text: str, at: Location) -> Node | None:
     from lpcheck.errors import ParseFailure
     from lpcheck.parsers.jsonpos import parse_json
 
     try:
-        tree = parse_json(text, node.loc.path)
+        return parse_json(text, at.path)
     except (ParseFailure, RecursionError, ValueError):
         return None
-    _shift(tree, node.loc, node.origin)
-    return tree
 
 
-def _shift(node: Node | None, base: Location, origin: str | None) -> None:
-    """Move positions relative to the string onto the file, the string's own location being where
-    its first character is written.
+def _layout(node: Node) -> tuple | None:
+    """Where the pieces of a composed or block-scalar string are written, when the front-end knows
+    (the CloudFormation front-end's ``TextNode``/``PartialText`` carry ``spans``)."""
+    spans = getattr(node, "spans", None)
+    return tuple(spans) if spans else None
+
+
+Mover = Callable[[Location], tuple[Location, "str | None"]]
+
+
+def _shift_mover(base: Location) -> Mover:
+    """Positions relative to the string onto the file, the string's own location being where its
+    first character is written.
 
     In a JSON file (CloudFormation JSON, ``.tf.json``, a plan) a policy string is one physical line
     whose newlines are ``\\n`` escapes, so everything inside it is placed at the string itself."""
     one_line = base.path.lower().endswith(".json")
 
-    def move(loc: Location) -> Location:
+    def move(loc: Location) -> tuple[Location, str | None]:
         if one_line:
-            return base
+            return base, None
         # Every line of the text starts at the string's column: 1 for a heredoc, the indentation
         # for a YAML block scalar or an indented heredoc (``<<-``) whose indentation was stripped.
-        return Location(base.path, base.line + loc.line - 1, base.column + loc.column - 1)
+        return Location(base.path, base.line + loc.line - 1, base.column + loc.column - 1), None
 
-    def walk(node: Node | None) -> None:
-        if node is None:
-            return
-        node.loc = move(node.loc)
-        if origin and node.origin is None:
-            node.origin = origin
-        if isinstance(node, MapNode):
-            node.key_locs = {k: move(v) for k, v in node.key_locs.items()}
-            for child in node.items.values():
-                walk(child)
-        elif isinstance(node, ListNode):
-            for child in node.items:
-                walk(child)
-        elif isinstance(node, ChoiceNode):
-            for _, child in node.options:
-                walk(child)
+    return move
 
-    walk(node)
+
+def _span_mover(text: str, base: Location, spans: tuple) -> Mover:
+    """Positions through the string's layout: each piece of an ``Fn::Sub``/``Fn::Join`` where it is
+    written (a block-scalar template line by line, a substituted parameter default at its use, with
+    the default named as the piece's origin)."""
+    from lpcheck.secrets.layout import locate, span_at
+
+    starts = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            starts.append(index + 1)
+
+    def move(loc: Location) -> tuple[Location, str | None]:
+        line = min(max(loc.line, 1), len(starts))
+        offset = min(starts[line - 1] + max(loc.column, 1) - 1, max(len(text) - 1, 0))
+        return locate(base, text, offset, spans), span_at(spans, offset).origin
+
+    return move
+
+
+def _relocate(node: Node | None, move: Mover, origin: str | None) -> None:
+    """Place every node (and map key) of a parsed string where it is written in the file."""
+    if node is None:
+        return
+    node.loc, piece_origin = move(node.loc)
+    if node.origin is None:
+        node.origin = piece_origin or origin
+    if isinstance(node, MapNode):
+        node.key_locs = {k: move(v)[0] for k, v in node.key_locs.items()}
+        for child in node.items.values():
+            _relocate(child, move, origin)
+    elif isinstance(node, ListNode):
+        for child in node.items:
+            _relocate(child, move, origin)
+    elif isinstance(node, ChoiceNode):
+        for _, child in node.options:
+            _relocate(child, move, origin)
 
 
 # -- statements ----------------------------------------------------------------------------------
