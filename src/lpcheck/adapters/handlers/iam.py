@@ -89,7 +89,7 @@ def add_policy(ctx: AdaptContext, node: Node | None, kind: PolicyKind, owner: st
     A document under ``Fn::If`` (or a Terraform conditional) is one document per branch, its
     statements tagged with the branch's condition so a finding can name it. Unknown values build
     nothing: there is nothing to judge."""
-    if node is None or (isinstance(node, UnknownNode) and not (node.reason or "").startswith("Fn::Sub ")):
+    if node is None or (isinstance(node, UnknownNode) and not _partial_text(node)):
         return []
     if isinstance(node, ChoiceNode):
         docs: list[PolicyDocument] = []
@@ -105,6 +105,12 @@ def add_policy(ctx: AdaptContext, node: Node | None, kind: PolicyKind, owner: st
         return []
     doc = ctx.policy(node, kind, owner)
     return [doc] if doc is not None else []
+
+
+def _partial_text(node: UnknownNode) -> bool:
+    """An ``Fn::Sub``/``Fn::Join`` with unresolvable parts whose text is still known (it may hold
+    a JSON document, read by ``lpcheck.adapters.policy.unresolved_sub``)."""
+    return bool(getattr(node, "text", None)) or (node.reason or "").startswith("Fn::Sub ")
 
 
 def strip_index(address: str) -> str:
