@@ -324,11 +324,20 @@ def _statement(node: MapNode, index: int, condition: str | None) -> Statement:
     return statement
 
 
+def _unknown_value(node: UnknownNode) -> Value:
+    """An unresolvable element. A partly resolved string (``PartialText``) is described by its text,
+    unresolved parts written ``${Name}``: two values written alike are the same value (a Deny and an
+    Allow on ``arn:aws:execute-api:${AWS::Region}:...``), and LP106 can read an ARN's shape."""
+    text = getattr(node, "text", None)
+    reason = f"Fn::Sub {text}" if isinstance(text, str) and text else node.reason
+    return Value.unknown(node.loc, ref=node.ref, reason=reason)
+
+
 def _scalar_value(node: Node) -> Value:
     if isinstance(node, ScalarNode):
         return Value.literal(node.value, node.loc, node.origin)
     if isinstance(node, UnknownNode):
-        return Value.unknown(node.loc, ref=node.ref, reason=node.reason)
+        return _unknown_value(node)
     if isinstance(node, ChoiceNode):
         options = [
             _scalar_value(n).with_condition(label) if n is not None else Value.absent(node.loc)
@@ -354,7 +363,7 @@ def _collect(node: Node | None, condition: str | None, out: list[Value], *, top:
     if isinstance(node, ScalarNode):
         out.append(Value.literal(node.value, node.loc, node.origin).with_condition(condition))
     elif isinstance(node, UnknownNode):
-        unknown = Value.unknown(node.loc, ref=node.ref, reason=node.reason)
+        unknown = _unknown_value(node)
         out.append(unknown.with_condition(condition))
     elif isinstance(node, ChoiceNode):
         for label, option in node.options:
@@ -386,7 +395,7 @@ def _principal_entries(node: Node | None, condition: str | None, entries: list[t
             for value in _strings(child, condition) or []:
                 entries.append((kind, value))
     elif isinstance(node, UnknownNode):
-        entries.append(("unknown", Value.unknown(node.loc, ref=node.ref, reason=node.reason)))
+        entries.append(("unknown", _unknown_value(node)))
     else:
         entries.append(("malformed", Value.unknown(node.loc, reason=MALFORMED)))
 

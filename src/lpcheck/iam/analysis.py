@@ -40,6 +40,7 @@ from lpcheck.model.values import Value
 _FULL_WILDCARD = re.compile(r"\*+(?::\*+)?")
 # Every role of an account (or of all accounts): ``arn:aws:iam::123456789012:role/*``, ``arn:*:iam::*:*``.
 _EVERY_ROLE = re.compile(r"arn:[^:]*:iam::[^:]*:(?:role/)?\*+")
+_TEMPLATE_VARIABLE = re.compile(r"\$\{[^}]*\}")
 _ESCALATION = frozenset(a.lower() for a in ESCALATION_ACTIONS)
 _PASS_ROLE = PASS_ROLE.lower()
 RESOURCE_STAR = 'Resource "*"'
@@ -53,6 +54,15 @@ def text(value: Value) -> str | None:
     if value.is_literal and isinstance(value.raw, str):
         return value.raw
     return None
+
+
+def shown(value: Value) -> str | None:
+    """How a value is written, for a message: its literal text, or the text of a partly resolved
+    string with its unresolved parts as ``${Name}``."""
+    raw = text(value)
+    if raw is None and value.is_unknown and isinstance(value.raw, str) and value.raw.startswith("Fn::Sub "):
+        return value.raw[len("Fn::Sub ") :]
+    return raw
 
 
 def effect_of(statement: Statement) -> str | None:
@@ -283,8 +293,8 @@ def _unresolved(value: Value) -> tuple[str, str] | None:
     if not (value.is_unknown and isinstance(value.raw, str) and value.raw.strip()):
         return None
     # Without a referenced resource only a reason that spells the expression identifies it (not a
-    # generic one such as "dynamic block iterator").
-    if value.ref or value.raw.startswith("Fn::") or "${" in value.raw:
+    # generic one such as "dynamic block iterator" or "Fn::Join with computed parts").
+    if value.ref or "${" in value.raw:
         return value.ref or "", value.raw
     return None
 
@@ -434,7 +444,10 @@ class PolicyAnalysis:
         if not grant.identity or grant.cancelled or _PASS_ROLE not in grant.remaining:
             return None
         for value in grant.statement.resources or ():
-            raw = text(value)
+            raw = shown(value)
+            if raw is not None and value.is_unknown:
+                # A partly resolved ARN: its unresolved parts (partition, account) are some name.
+                raw = _TEMPLATE_VARIABLE.sub("X", raw)
             if raw is not None and _EVERY_ROLE.fullmatch(raw.strip()):
                 return value
         return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lpcheck.findings import Issue
-from lpcheck.iam.analysis import RESOURCE_STAR, analyze, listing, statement_issue, subject_name, text
+from lpcheck.iam.analysis import RESOURCE_STAR, analyze, listing, shown, statement_issue, subject_name, text
 from lpcheck.model.container import Model
 from lpcheck.rules.base import rule
 
@@ -38,7 +38,7 @@ def passrole_any_resource(model: Model) -> Iterator[Issue]:
         if target is grant.star:
             where = f"on all resources ({RESOURCE_STAR})"
         else:
-            where = f'on every role (Resource "{text(target)}")'
+            where = f'on every role (Resource "{shown(target)}")'
 
         yield statement_issue(
             grant.doc,
