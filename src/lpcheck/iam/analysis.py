@@ -3,16 +3,22 @@
 For each ``Allow`` statement this computes a ``Grant``: the actions it effectively allows (the
 ``Action`` patterns expanded against the catalog, or the catalog minus ``NotAction``), whether it
 applies to all resources, and what is left after ``Deny`` statements of the same document that
-certainly apply (no ``Condition``, not under a template condition, same-or-wider resources, and in
-resource policies a ``*`` principal). The precedence predicates of the catalog ("one finding per
+certainly apply (no ``Condition``, the same template branch or none, same-or-wider resources, and
+in resource policies a ``*`` principal). The precedence predicates of the catalog ("one finding per
 cause") are here too, so LP104 can stay silent where LP102/LP103/LP105/LP106/LP110 speak.
 
 Decisions (also in the rules' metadata notes):
 - "Resource ``*``" means exactly the string ``*``. ``arn:aws:s3:::*`` is scoped to one service's
-  resource type and is not reported by LP102-LP104/LP106/LP110.
+  resource type and is not reported by LP102-LP104/LP106/LP110. LP106 alone also reports a
+  Resource naming every role (``arn:aws:iam::123456789012:role/*``): any role is handed over.
 - LP102-LP104, LP106 and LP110 judge identity policies only: in a resource policy ``Resource: "*"``
   means the resource the policy is attached to (a KMS key policy's ``kms:*`` on ``*`` is the
-  default key policy), and public or cross-account access there is LP107's subject.
+  default key policy), and public or cross-account access there is LP107's subject. A customer
+  managed policy used only as a permissions boundary (``lpcheck.iam.markers``) grants nothing and
+  is not judged by them or by LP105.
+- Conditions on an Allow do not suppress these rules, except those that change what the statement
+  covers: resource tags/account/organization and ``iam:AWSServiceName`` for LP104, a specific
+  ``iam:PermissionsBoundary`` for LP110.
 - Effects and element names are read case-insensitively (``"effect": "allow"`` grants what its
   author meant, and LP109 reports the casing), action names are case-insensitive as in IAM.
 - A value written under a template condition counts for the Allow side (a finding in either branch)
