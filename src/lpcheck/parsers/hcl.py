@@ -20,6 +20,7 @@ Lark is imported on first use only: a scan without ``.tf`` files never loads it.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -135,9 +136,10 @@ def position(item: Any) -> tuple[int, int]:
     if not meta.empty:
         return meta.line, meta.column
     token = _edge_token(item, first=True)
-    if token is None:
-        return 1, 1
-    return token.line or 1, token.column or 1
+    line, column = (token.line or 1, token.column or 1) if token is not None else (1, 1)
+    # remembered on the tree: a module evaluated once per call reads the same trees again
+    meta.line, meta.column, meta.empty = line, column, False
+    return line, column
 
 
 def _edge_token(tree: Any, first: bool) -> Any:
@@ -151,12 +153,20 @@ def _edge_token(tree: Any, first: bool) -> Any:
     return None
 
 
+_TREE_TYPES: tuple[type, ...] = ()  # Lark's Tree once the parser is loaded (hot path: no hasattr)
+
+
 def is_tree(item: Any) -> bool:
+    if _TREE_TYPES:
+        return isinstance(item, _TREE_TYPES)
     return hasattr(item, "data") and hasattr(item, "children")
 
 
 def subtrees(tree: Any) -> list[Any]:
     """The tree children, without layout (newlines, comments) and punctuation tokens."""
+    if _TREE_TYPES:
+        kinds = _TREE_TYPES
+        return [c for c in tree.children if isinstance(c, kinds) and c.data != "new_line_or_comment"]
     return [c for c in tree.children if is_tree(c) and c.data != "new_line_or_comment"]
 
 
@@ -222,12 +232,17 @@ def _parser() -> Any:
     every tree node doubles the parse time, while tokens carry all the positions needed. Lark's
     grammar cache for these options lives in the user's cache directory (built once, in about a
     second). Without a writable place for it, python-hcl2's own options and cache are used."""
+    global _TREE_TYPES
     try:
-        return _direct_parser()
+        parser = _direct_parser()
     except Exception:  # an unexpected hcl2 layout: its own API still works
         from hcl2 import parser as hcl2_parser
 
-        return hcl2_parser.parser()
+        parser = hcl2_parser.parser()
+    from lark import Tree
+
+    _TREE_TYPES = (Tree,)
+    return parser
 
 
 def _direct_parser() -> Any:
@@ -388,12 +403,20 @@ def parse_tree(text: str, path: str) -> tuple[Any, str]:
     text = normalize(text)
     from lark.exceptions import LarkError
 
+    # A parse allocates a tree that lives on (no cycles to find): the cyclic collector would
+    # only walk it again and again, so it pauses for the parse of one (size-capped) file.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         tree = _parser().parse(text)
     except LarkError as exc:
         raise _failure(exc, text, path) from None
     except RecursionError:
         raise ParseFailure(Location(path, 1, 1), "invalid HCL: nesting too deep") from None
+    finally:
+        if paused:
+            gc.enable()
     return tree, text
 
 

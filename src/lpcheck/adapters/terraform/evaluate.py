@@ -756,6 +756,17 @@ class Evaluator:
     # -- for expressions ------------------------------------------------------------------------
     def _for(self, t: Any, src: Src, scope: Scope) -> Node:
         loc = self._loc(t, src)
+        intro_kids = subtrees(subtrees(t)[0])
+        collection = self._ev(intro_kids[-1], src, scope)
+        if instance_labels(collection) is not None:
+            # a collection that differs per instance: the expression, per instance
+            return lift([collection], lambda c: self._for_over(c[0], t, src, scope), loc) or unknown(
+                loc, "for expression over an unknown collection"
+            )
+        return self._for_over(collection, t, src, scope)
+
+    def _for_over(self, collection: Node, t: Any, src: Src, scope: Scope) -> Node:
+        loc = self._loc(t, src)
         kids = subtrees(t)
         intro = kids[0]
         is_object = t.data == "for_object_expr"
@@ -764,7 +775,6 @@ class Evaluator:
         body = [k for k in kids[1:] if k.data != "for_cond"]
         intro_kids = subtrees(intro)
         names = [str(k.children[0]) for k in intro_kids[:-1]]
-        collection = self._ev(intro_kids[-1], src, scope)
         pairs = iterate(collection)
         if pairs is None:
             return unknown(loc, "for expression over an unknown collection", ref=first_ref(collection))
@@ -1288,10 +1298,21 @@ def _logic_or_binary(op: str, left: Node, right: Node, loc: Location) -> Node:
     return binary(op, left, right, loc)
 
 
+def _null_against_value(left: Node, right: Node) -> bool:
+    """One side is null and the other a map, a list or a non-null scalar."""
+    for a, b in ((left, right), (right, left)):
+        if isinstance(a, ScalarNode) and a.value is None:
+            return isinstance(b, (MapNode, ListNode)) or (isinstance(b, ScalarNode) and b.value is not None)
+    return False
+
+
 def binary(op: str, left: Node, right: Node, loc: Location) -> Node:
     """Comparison and arithmetic on known values."""
     if op in ("==", "!="):
         lv, rv = known(left), known(right)
+        if (lv is UNK or rv is UNK) and _null_against_value(left, right):
+            # ``var.x != null`` on a map or list with unknown parts: it is not null all the same
+            return ScalarNode(loc=loc, value=op == "!=")
         if lv is UNK or rv is UNK:
             return unknown(loc, "comparison with an unknown value")
         equal = False if isinstance(lv, bool) != isinstance(rv, bool) else lv == rv

@@ -50,6 +50,7 @@ from lpcheck.adapters.terraform.evaluate import (
     annotate,
     error,
     first_ref,
+    instance_labels,
     iterate,
     none_if_null,
     number,
@@ -58,7 +59,7 @@ from lpcheck.adapters.terraform.evaluate import (
     truth,
     unknown,
 )
-from lpcheck.adapters.terraform.source import Decl, ModuleSource, Variable, load_directory
+from lpcheck.adapters.terraform.source import Decl, ModuleSource, Variable, load_directory, load_module
 from lpcheck.adapters.view import ResourceView
 from lpcheck.location import Location
 from lpcheck.model.container import Model
@@ -114,9 +115,10 @@ class TerraformModule:
     """The declarations of one module and the lazy, cycle-safe evaluation of their values."""
 
     def __init__(self, files: list[Path], display: Callable[[Path], str], result: AdaptResult) -> None:
-        source = ModuleSource.from_files(files, display)
+        source, tfvars = load_module(files, display)
         result.problems.extend(source.problems)
-        self._setup(source, display, result, None)
+        result.problems.extend(tfvars.problems)
+        self._setup(source, display, result, None, tfvars)
 
     @classmethod
     def _child(cls, source: ModuleSource, call: Call) -> TerraformModule:
@@ -125,7 +127,12 @@ class TerraformModule:
         return inst
 
     def _setup(
-        self, source: ModuleSource, display: Callable[[Path], str], result: AdaptResult, call: Call | None
+        self,
+        source: ModuleSource,
+        display: Callable[[Path], str],
+        result: AdaptResult,
+        call: Call | None,
+        tfvars: ModuleSource | None = None,
     ) -> None:
         self.source = source
         self.display = display
@@ -149,14 +156,14 @@ class TerraformModule:
         self.modules = source.modules
         self.outputs = source.outputs
         self.terraform = source.terraform
-        self.texts = source.texts
+        self.texts = source.texts + (tfvars.texts if tfvars is not None else [])
         self.ev = Evaluator(self, self.base_dir, display)
         self.literal_ev = Evaluator(None, self.base_dir, display)
         if call is None:
             self.ev.partials = {}  # templates with unknown parts, for the secret rules
         self.tfvars: dict[str, tuple[Node, str]] = {}
-        if call is None:
-            for name, (expr, shown) in source.tfvars.items():
+        if tfvars is not None:
+            for name, (expr, shown) in tfvars.tfvars.items():
                 self.tfvars[name] = (self.literal_ev.eval(expr), shown)
         # a child keeps what its caller passed where the caller wrote it
         own = source.own_paths
@@ -183,6 +190,9 @@ class TerraformModule:
         self._busy: set[tuple[str, str]] = set()
         self.origin_vars: dict[str, str] = {}  # origin text -> variable name, for consumed values
         self.dynamic_unknown: dict[str, set[str]] = {}
+        # ids of the blocks standing for a dynamic block over an unknown collection (zero or more
+        # blocks): a policy document does not take them for statements or principals it knows
+        self._placeholders: set[int] = set()
         self._current: str | None = None
 
     # -- references (the evaluator's Refs protocol) --------------------------------------------
@@ -398,16 +408,16 @@ class TerraformModule:
             return cached
         self._inst_cache[key] = (None, EMPTY)  # a count that depends on itself is unknown
         result: tuple[int | None, Scope] = (1, EMPTY)
+        # a module call's instances are named after the call: its arguments reach the child
+        where = f" in {self.prefix}{key}" if key.startswith("module.") else ""
         if "count" in attrs:
             node = self.ev.eval(attrs["count"].expr)
             n = number(node)
             count = int(n) if n is not None and n >= 0 else None
-            result = (count, _count_scope(count, node.loc) if count else EMPTY)
+            result = (count, _count_scope(count, node.loc, where) if count else EMPTY)
         elif "for_each" in attrs:
-            from lpcheck.adapters.terraform.functions import collection_size
-
             node = self.ev.eval(attrs["for_each"].expr)
-            result = (collection_size(node), _each_scope(node))
+            result = (_each_count(node), _each_scope(node, where))
         self._inst_cache[key] = result
         return result
 
@@ -429,7 +439,7 @@ class TerraformModule:
                 value = none_if_null(self.attribute(decl, name))
                 if value is not None:
                     result.items[name] = value
-                    result.key_locs[name] = attr.key_loc
+                    result.key_locs[name] = self._key_at(value, attr.key_loc)
             outer = self.ev.context
             self.ev.context = (self.prefix + decl.address, ())
             try:
@@ -453,11 +463,17 @@ class TerraformModule:
                 value = none_if_null(self.ev.eval(attr.expr, scope))
                 if value is not None:
                     result.items[name] = value
-                    result.key_locs[name] = attr.key_loc
+                    result.key_locs[name] = self._key_at(value, attr.key_loc)
         finally:
             self.ev.context = outer
         self._add_blocks(result, body.blocks, scope, top=False, path=path)
         return result
+
+    def _key_at(self, value: Node, key_loc: Location) -> Location:
+        """Where a setting is written: its key, or in a child module, the caller's value when
+        the caller passed it (a finding on ``multi_az`` points at the caller's argument)."""
+        keep = self._keep
+        return value.loc if keep is not None and keep(value) else key_loc
 
     def _add_blocks(
         self, result: MapNode, blocks: list[Block], scope: Scope, *, top: bool, path: str
@@ -506,7 +522,9 @@ class TerraformModule:
                 self.dynamic_unknown.setdefault(self._current, set()).add(path)
             placeholder = unknown(block.loc, "dynamic block iterator", ref=first_ref(collection))
             inner = scope.bind_map({iterator: placeholder})
-            return [self.eval_body(content.body, block.loc, inner, path + ".")]
+            stand_in = self.eval_body(content.body, block.loc, inner, path + ".")
+            self._placeholders.add(id(stand_in))
+            return [stand_in]
         items: list[Node] = []
         keep = self._keep
         for key, value in pairs:
@@ -527,7 +545,7 @@ class TerraformModule:
         try:
             from lpcheck.adapters.terraform.policydoc import build_document
 
-            doc: Node = build_document(self.body(decl), decl.loc)
+            doc: Node = build_document(self.body(decl), decl.loc, self._placeholders)
         finally:
             self._busy.discard(key)
         self._doc_cache[decl.address] = doc
@@ -689,10 +707,9 @@ class TerraformModule:
             child_paths |= {instance.display(p) for p, text in instance.ev._files.items() if text is not None}
         strings = _Strings(model, child_paths)
         for address, view in views.items():
-            if view.type != "module":
-                self._guard(
-                    f"recording strings of {address}", lambda v=view, a=address: strings.add(v.body, a)
-                )
+            if view.type == "module" or (isinstance(view, _LazyView) and address.startswith("module.")):
+                continue  # a child's block no handler reads: what the caller passed is recorded anyway
+            self._guard(f"recording strings of {address}", lambda v=view, a=address: strings.add(v.body, a))
         self._guard("recording provider and backend settings", lambda: self._record_settings(strings))
         self._guard("recording templates", lambda: self._record_partials(strings))
         self._guard("recording variables", lambda: self._record_variables(ctx, strings))
@@ -700,9 +717,23 @@ class TerraformModule:
         self._run_handlers(views, ctx)
 
     def _views(self, views: dict[str, ResourceView]) -> None:
+        from lpcheck.adapters.registry import tf_handlers
+
         for address, decl in self.decls.items():
             try:
                 count = _times(self.count(decl), self.multiplier)
+                if count == 0 or (self.call is not None and not tf_handlers(decl.handler_key)):
+                    # never created, or a child's block no handler reads: evaluated only if a
+                    # neighbour's handler reads it (the root's are read for literal strings)
+                    views[self.prefix + address] = _LazyView(
+                        self.prefix + address,
+                        decl.handler_key,
+                        decl.loc,
+                        self._lazy_body(decl),
+                        self.names,
+                        count,
+                    )
+                    continue
                 body = self.body(decl)
                 view = ResourceView(
                     address=self.prefix + address,
@@ -729,6 +760,16 @@ class TerraformModule:
                 )
             except Exception as exc:
                 self._problem(f"adapting {address}", exc)
+
+    def _lazy_body(self, decl: Decl) -> Callable[[], MapNode]:
+        def make() -> MapNode:
+            try:
+                return self.body(decl)
+            except Exception as exc:  # our bug: the neighbour sees an empty block
+                self._problem(f"adapting {self.prefix}{decl.address}", exc)
+                return MapNode(loc=decl.loc)
+
+        return make
 
     def _record_settings(self, strings: _Strings) -> None:
         for block in self.providers:
@@ -839,6 +880,48 @@ class TerraformModule:
         self.result.problems.append(RuntimeError(f"internal error {what}: {type(exc).__name__}: {exc}"))
 
 
+class _LazyView(ResourceView):
+    """The view of a block no handler is given (never created, or of a type no handler reads):
+    its body is evaluated the first time a neighbour's handler reads it (most of a reusable
+    module's optional blocks are never read)."""
+
+    def __init__(
+        self,
+        address: str,
+        type: str,
+        loc: Location,
+        make: Callable[[], MapNode],
+        names: Callable[[MapNode], tuple[str, ...]],
+        count: int | None,
+    ) -> None:
+        self._make: Callable[[], MapNode] | None = make
+        self._name_of = names
+        self._lazy_body: MapNode | None = None
+        super().__init__(address=address, type=type, loc=loc, body=None, names=(), count=count)
+
+    @property  # type: ignore[override]
+    def body(self) -> MapNode | None:
+        if self._make is not None:
+            make, self._make = self._make, None
+            self._lazy_body = make()
+        return self._lazy_body
+
+    @body.setter
+    def body(self, value: MapNode | None) -> None:
+        if value is not None:
+            self._make = None
+            self._lazy_body = value
+
+    @property  # type: ignore[override]
+    def names(self) -> tuple[str, ...]:
+        body = self.body
+        return self._name_of(body) if body is not None else ()
+
+    @names.setter
+    def names(self, value: tuple[str, ...]) -> None:
+        pass
+
+
 class _Strings:
     """Records literal strings for the secret rules, once per place and value, leaving out those
     located in a child module's own files (that module's own scan reports them)."""
@@ -887,7 +970,7 @@ def _times(a: int | None, b: int | None) -> int | None:
     return a * b
 
 
-def _count_scope(count: int, loc: Location) -> Scope:
+def _count_scope(count: int, loc: Location, where: str) -> Scope:
     if count > MAX_INSTANCES:
         return EMPTY
     index: Node
@@ -895,37 +978,69 @@ def _count_scope(count: int, loc: Location) -> Scope:
         index = ScalarNode(loc=loc, value=0)
     else:
         index = ChoiceNode(
-            loc=loc, options=[(f"count.index = {i}", ScalarNode(loc=loc, value=i)) for i in range(count)]
+            loc=loc,
+            options=[(f"count.index = {i}{where}", ScalarNode(loc=loc, value=i)) for i in range(count)],
         )
     return Scope({"count": MapNode(loc=loc, items={"index": index})})
 
 
-def _each_scope(collection: Node) -> Scope:
-    """``each`` over a known set or map: its key and value, a choice per instance."""
+def _each_count(collection: Node) -> int | None:
+    """Instances a ``for_each`` creates; over a collection that differs per instance of the
+    enclosing module, the same number in each, else unknown."""
+    from lpcheck.adapters.terraform.functions import collection_size
+
+    if instance_labels(collection) is None:
+        return collection_size(collection)
+    assert isinstance(collection, ChoiceNode)
+    sizes = {collection_size(option) for _, option in collection.options}
+    return sizes.pop() if len(sizes) == 1 else None
+
+
+def _each_pairs(collection: Node | None) -> list[tuple[str, Node, Node]] | None:
+    """(key text, key node, value) of each instance of a known set or map."""
     pairs: list[tuple[str, Node, Node]] = []
     if isinstance(collection, ListNode):
         seen: set[str] = set()
         for item in collection.items:
             text = to_text(item.value) if isinstance(item, ScalarNode) else None
             if text is None:
-                return EMPTY
+                return None
             if text not in seen:
                 seen.add(text)
                 pairs.append((text, item, item))
-    elif isinstance(collection, MapNode):
-        for key in sorted(collection.items):
-            pairs.append((key, ScalarNode(loc=collection.key_loc(key), value=key), collection.items[key]))
+        return pairs
+    if isinstance(collection, MapNode):
+        return [
+            (k, ScalarNode(loc=collection.key_loc(k), value=k), collection.items[k])
+            for k in sorted(collection.items)
+        ]
+    return None
+
+
+def _each_scope(collection: Node, where: str) -> Scope:
+    """``each`` over a known set or map: its key and value, a choice per instance (labelled
+    ``each.key = "admin"``). Over a collection that differs per instance of the enclosing
+    module, every (module instance, key) pair is an instance."""
+    labelled: list[tuple[str, Node, Node]] = []
+    if isinstance(collection, ChoiceNode) and instance_labels(collection) is not None:
+        for outer, option in collection.options:
+            pairs = _each_pairs(option)
+            if pairs is None:
+                return EMPTY
+            labelled += [(f"each.key = {json.dumps(t)}{where}, {outer}", k, v) for t, k, v in pairs]
     else:
-        return EMPTY
-    if not pairs or len(pairs) > MAX_INSTANCES:
+        pairs = _each_pairs(collection)
+        if pairs is None:
+            return EMPTY
+        labelled = [(f"each.key = {json.dumps(t)}{where}", k, v) for t, k, v in pairs]
+    if not labelled or len(labelled) > MAX_INSTANCES:
         return EMPTY
     loc = collection.loc
-    if len(pairs) == 1:
-        _text, key_node, value = pairs[0]
+    if len(labelled) == 1:
+        _label, key_node, value = labelled[0]
         return Scope({"each": MapNode(loc=loc, items={"key": key_node, "value": value})})
-    labels = [f"each.key = {json.dumps(text)}" for text, _, _ in pairs]
-    keys = ChoiceNode(loc=loc, options=[(label, k) for label, (_, k, _) in zip(labels, pairs, strict=True)])
-    values = ChoiceNode(loc=loc, options=[(label, v) for label, (_, _, v) in zip(labels, pairs, strict=True)])
+    keys = ChoiceNode(loc=loc, options=[(label, k) for label, k, _ in labelled])
+    values = ChoiceNode(loc=loc, options=[(label, v) for label, _, v in labelled])
     return Scope({"each": MapNode(loc=loc, items={"key": keys, "value": values})})
 
 
@@ -936,7 +1051,7 @@ def _pick_instance(node: Node, step: Step | None) -> Node:
     key = step.key
     wanted = f"count.index = {key}" if isinstance(key, int) else f"each.key = {json.dumps(str(key))}"
     for label, option in node.options:
-        if label == wanted and option is not None:
+        if (label == wanted or label.startswith(wanted + " in ")) and option is not None:
             return option
     return node
 

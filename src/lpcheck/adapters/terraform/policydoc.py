@@ -35,8 +35,15 @@ def blocks(body: MapNode | None, name: str) -> list[Node]:
     return [node]
 
 
-def build_document(body: MapNode, loc: Location) -> MapNode:
-    """The policy JSON that ``data.aws_iam_policy_document.<name>.json`` holds."""
+def build_document(
+    body: MapNode, loc: Location, placeholders: set[int] | frozenset[int] = frozenset()
+) -> MapNode:
+    """The policy JSON that ``data.aws_iam_policy_document.<name>.json`` holds.
+
+    ``placeholders`` are the ids of blocks that stand for a ``dynamic`` block over an unknown
+    collection (zero or more blocks, every iterator-dependent value unknown): such a statement is
+    an unknown statement (the document is incomplete), and such a ``principals``/
+    ``not_principals`` block is not taken as present beside a real block of the other kind."""
     doc = MapNode(loc=loc)
     version = body.items.get("version")
     doc.items["Version"] = version if version is not None else ScalarNode(loc=loc, value="2012-10-17")
@@ -50,7 +57,11 @@ def build_document(body: MapNode, loc: Location) -> MapNode:
     for source in _documents(body, "source_policy_documents", "source_json"):
         statements.extend(_statements_of(source))
     for item in blocks(body, "statement"):
-        _merge(statements, statement(item) if isinstance(item, MapNode) else item)
+        if id(item) in placeholders:
+            item = UnknownNode(
+                loc=item.loc, reason="statements from a dynamic block over an unknown collection"
+            )
+        _merge(statements, statement(item, placeholders) if isinstance(item, MapNode) else item)
     for override in _documents(body, "override_policy_documents", "override_json"):
         for item in _statements_of(override):
             _merge(statements, item)
@@ -61,7 +72,7 @@ def build_document(body: MapNode, loc: Location) -> MapNode:
     return doc
 
 
-def statement(block: MapNode) -> MapNode:
+def statement(block: MapNode, placeholders: set[int] | frozenset[int] = frozenset()) -> MapNode:
     """One ``statement`` block as a JSON statement."""
     out = MapNode(loc=block.loc)
 
@@ -79,8 +90,18 @@ def statement(block: MapNode) -> MapNode:
         put("Effect", effect, "effect")
     for attr, key in _ELEMENTS[1:]:
         put(key, block.items.get(attr), attr)
-    put("Principal", _principals(blocks(block, "principals")), "principals")
-    put("NotPrincipal", _principals(blocks(block, "not_principals")), "not_principals")
+    principals = blocks(block, "principals")
+    not_principals = blocks(block, "not_principals")
+    real = [b for b in principals if id(b) not in placeholders]
+    not_real = [b for b in not_principals if id(b) not in placeholders]
+    if real and not not_real:
+        not_principals = []  # only stand-ins beside real principals: not there
+    elif not_real and not real:
+        principals = []
+    elif not real and not not_real and principals:
+        not_principals = []  # stand-ins of both kinds: an unknown Principal
+    put("Principal", _principals(principals), "principals")
+    put("NotPrincipal", _principals(not_principals), "not_principals")
     put("Condition", _conditions(blocks(block, "condition")), "condition")
     return out
 

@@ -255,9 +255,24 @@ class ModuleSource:
 _CACHE: OrderedDict[tuple, ModuleSource] = OrderedDict()
 
 
-def load_directory(directory: Path, display: Callable[[Path], str]) -> ModuleSource | None:
-    """The ``.tf``/``.tf.json`` files of a child module directory (never its tfvars: those apply
-    to the root module only), parsed once per process; None when there is nothing to read."""
+def load_module(files: list[Path], display: Callable[[Path], str]) -> tuple[ModuleSource, ModuleSource]:
+    """(declarations, tfvars) of the scanned module. The declarations come from the per-process
+    cache when the files are all the ``.tf``/``.tf.json`` files of their directory, so an
+    example that calls ``../../`` reuses the parse of the module scanned just before it."""
+    tf = [p for p in files if file_kind(p.name) in ("tf", "tf.json")]
+    others = [p for p in files if file_kind(p.name) not in ("tf", "tf.json")]
+    declarations = load_directory(tf[0].parent, display, expect=set(tf)) if tf else None
+    if declarations is None:
+        declarations = ModuleSource.from_files(tf, display)
+    return declarations, ModuleSource.from_files(others, display)
+
+
+def load_directory(
+    directory: Path, display: Callable[[Path], str], expect: set[Path] | None = None
+) -> ModuleSource | None:
+    """The ``.tf``/``.tf.json`` files of a module directory (never its tfvars: those apply to the
+    root module only), parsed once per process; None when there is nothing to read, or when
+    ``expect`` is given and the directory holds other files than those."""
     try:
         names = sorted(os.listdir(directory))
     except (OSError, ValueError):
@@ -277,7 +292,7 @@ def load_directory(directory: Path, display: Callable[[Path], str]) -> ModuleSou
             continue
         files.append(path)
         stamp.append((name, display(path), st.st_size, st.st_mtime_ns))
-    if not files or len(files) > MAX_FILES:
+    if not files or len(files) > MAX_FILES or (expect is not None and set(files) != expect):
         return None
     key = (str(directory), tuple(stamp))
     cached = _CACHE.get(key)
