@@ -59,7 +59,8 @@ def admin_access_attached(model: Model) -> Iterable[Issue]:
         loc = witness.loc or attachment.loc
         kind = _KIND_LABEL.get(attachment.principal_kind, "principal")
         principals = found.setdefault(loc, (witness, []))[1]
-        label = f"{kind} {attachment.principal}"
+        # a principal whose name cannot be resolved (a computed name) is still a principal
+        label = f"a {kind}" if attachment.principal == "(unresolved)" else f"{kind} {attachment.principal}"
         if label not in principals:
             principals.append(label)
     for loc, (witness, principals) in found.items():
