@@ -213,23 +213,63 @@ def process_unit(unit: Unit, options: Options, severities: dict[str, str]) -> Un
     out.findings = [
         f
         for f in out.findings
-        if (f.rule_id != PARSE_ERROR or options.wants(PARSE_ERROR)) and _reported_here(f.loc.path, unit)
+        if (f.rule_id != PARSE_ERROR or options.wants(PARSE_ERROR))
+        and _reported_here(f, unit, options, severities)
     ]
     return out
 
 
-def _reported_here(path: str, unit: Unit) -> bool:
-    """Whether a finding at ``path`` belongs to this unit's report.
+# Findings of each Terraform directory scanned on its own, by absolute directory (per process).
+_STANDALONE: dict[str, frozenset[tuple[str, Location]] | None] = {}
 
-    A Terraform module reads local child modules (``source = "./x"``) to resolve what its arguments
-    do; what those arguments cause is located in the caller's files, but whatever lies wholly in
-    the child's own ``.tf`` files is the child's business: reported when the child's directory is
-    scanned, not once more per caller (and not at all by a pre-commit run on the caller)."""
-    if unit.kind != disc.TF or path in unit.context_only:
-        return path not in unit.context_only
-    if not path.lower().endswith(disc.TF_SUFFIXES):
-        return True  # a policy read with file(), a template: no unit of its own reports it
-    return any(f.display == path for f in unit.files)
+
+def _reported_here(f: Finding, unit: Unit, options: Options, severities: dict[str, str]) -> bool:
+    """Whether a finding belongs to this unit's report.
+
+    A Terraform module reads its local child modules (``source = "./x"``) to resolve what its
+    arguments do. What the arguments cause is located in the caller's files and reported here.
+    A finding inside a child's own ``.tf`` files is the child's business when the child, scanned on
+    its own, has it too (reported once, by the child's directory); when it does not (the caller's
+    arguments switched the resource on, or fed it a value the child only passes along) it is this
+    caller's finding, and its message names the module instance."""
+    path = f.loc.path
+    if path in unit.context_only:
+        return False
+    if unit.kind != disc.TF or not path.lower().endswith(disc.TF_SUFFIXES):
+        return True  # CloudFormation, policies, a policy read with file(): nobody else reports them
+    if any(sf.display == path for sf in unit.files):
+        return True
+    own = _standalone(os.path.dirname(os.path.abspath(path)), options, severities)
+    return (f.rule_id, f.loc) not in own
+
+
+def _standalone(directory: str, options: Options, severities: dict[str, str]) -> frozenset:
+    """What a Terraform directory's own scan reports (cached; a module cycle sees nothing)."""
+    if directory in _STANDALONE:
+        return _STANDALONE[directory] or frozenset()
+    _STANDALONE[directory] = None
+    files = []
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        names = []
+    for name in names:
+        low = name.lower()
+        if not low.endswith(disc.TF_SUFFIXES + disc.TFVARS_SUFFIXES):
+            continue
+        path = Path(directory, name)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        kind = disc.TFVARS if low.endswith(disc.TFVARS_SUFFIXES) else disc.TF
+        files.append(disc.SourceFile(path, disc._display(path), kind, text, False))
+    keys: frozenset[tuple[str, Location]] = frozenset()
+    if any(sf.kind != disc.TFVARS for sf in files):
+        outcome = process_unit(Unit(disc.TF, files), options, severities)
+        keys = frozenset((g.rule_id, g.loc) for g in outcome.findings)
+    _STANDALONE[directory] = keys
+    return keys
 
 
 def _parse_finding(loc: Location, message: str, options: Options, severities: dict[str, str]) -> Finding:
