@@ -376,3 +376,87 @@ def test_templatefile_renders_with_its_variables(tmp_path: Path) -> None:
     known = ev('templatefile("policy.json.tpl", { actions = ["a", "b"], arn = "x" })', tmp_path)
     assert isinstance(known, ScalarNode) and known.value.count('"Action"') == 3
     assert known.loc == Location("policy.json.tpl", 1, 1)
+
+
+# -- per-instance choices, null comparisons, partial templates ---------------------------------------
+
+
+def ev_scope(expr: str, **names: object) -> tuple[Node, Evaluator]:
+    """Evaluate ``x = <expr>`` with names bound (nodes as given)."""
+    from lpcheck.adapters.terraform.evaluate import Scope
+
+    body = parse_hcl(f"x = {expr}\n", "e.tf")
+    evaluator = Evaluator(None, None, lambda p: p.name)
+    evaluator.partials = {}
+    node = evaluator.eval(body.attrs["x"].expr, Scope(dict(names)))  # type: ignore[arg-type]
+    assert not evaluator.internal_errors
+    return node, evaluator
+
+
+def instances(*values: object, label: str = "each.key") -> ChoiceNode:
+    at = Location("e.tf", 1, 1)
+    return ChoiceNode(loc=at, options=[(f'{label} = "{v}"', ScalarNode(loc=at, value=v)) for v in values])
+
+
+@pytest.mark.parametrize(
+    ("expr", "values"),
+    [
+        ('"role-${each.key}"', ["role-a", "role-b"]),
+        ("upper(each.key)", ["A", "B"]),
+        ('each.key == "a" ? "first" : "other"', ["first", "other"]),
+        ("{ a = 1, b = 2 }[each.key]", [1, 2]),
+        ('lookup({ a = "x" }, each.key, "none")', ["x", "none"]),
+        ('[for s in each.key == "a" ? ["x"] : ["y", "z"] : upper(s)]', [["X"], ["Y", "Z"]]),
+    ],
+)
+def test_values_computed_from_an_instance_choice_are_per_instance(expr: str, values: list) -> None:
+    each = MapNode(loc=Location("e.tf", 1, 1), items={"key": instances("a", "b")})
+    node, _ = ev_scope(expr, each=each)
+    assert isinstance(node, ChoiceNode)
+    assert [label for label, _ in node.options] == ['each.key = "a"', 'each.key = "b"']
+    assert [to_python(n) for _, n in node.options] == values
+
+
+def test_a_conditional_choice_is_not_spread_over_functions() -> None:
+    node, _ = ev_scope('upper(var.x ? "a" : "b")')
+    assert isinstance(node, UnknownNode)
+
+
+@pytest.mark.parametrize(
+    ("expr", "value"),
+    [
+        ("{ a = var.unknown } != null", True),
+        ("{ a = var.unknown } == null", False),
+        ("null == [var.unknown]", False),
+        ('"x" != null', True),
+    ],
+)
+def test_a_value_with_unknown_parts_is_still_not_null(expr: str, value: bool) -> None:
+    node = ev(expr)
+    assert isinstance(node, ScalarNode) and node.value is value
+
+
+def test_templates_with_unknown_parts_are_recorded_as_written() -> None:
+    node, evaluator = ev_scope('"AKIA${var.a}-key"')
+    assert isinstance(node, UnknownNode)
+    assert evaluator.partials == {Location("e.tf", 1, 5): ("AKIA${var.a}-key", "", ())}
+    _, known_only = ev_scope('"all ${"known"}"')
+    assert known_only.partials == {}  # a fully literal string is recorded as a literal elsewhere
+
+
+def test_heredoc_with_unknown_parts_is_recorded_from_its_first_body_line() -> None:
+    body = parse_hcl("x = <<-EOT\n    echo ${var.a}\n    export KEY=AKIA\nEOT\n", "e.tf")
+    evaluator = Evaluator(None, None, lambda p: p.name)
+    evaluator.partials = {}
+    evaluator.context = ("aws_instance.web", ("user_data",))
+    assert isinstance(evaluator.eval(body.attrs["x"].expr), UnknownNode)
+    ((loc, (text, owner, path)),) = evaluator.partials.items()
+    assert loc == Location("e.tf", 2, 1)
+    assert text == "    echo ${var.a}\n    export KEY=AKIA\n"  # indentation kept: columns are real
+    assert (owner, path) == ("aws_instance.web", ("user_data",))
+
+
+def test_object_keys_are_the_context_of_partial_templates() -> None:
+    _, evaluator = ev_scope('{ env = { TOKEN = "ghp_${var.a}" } }')
+    ((text, _owner, path),) = evaluator.partials.values()
+    assert path == ("env", "TOKEN") and text == "ghp_${var.a}"

@@ -691,3 +691,160 @@ def test_every_corpus_module_adapts_without_internal_errors() -> None:
         assert not internal, (directory, internal)
         assert not result.problems, (directory, result.problems)
         assert not mod.ev.internal_errors and not mod.literal_ev.internal_errors, directory
+
+
+# -- literals for the secret rules ------------------------------------------------------------------
+
+
+def test_tfvars_values_no_expression_takes_are_recorded_where_written(tmp_path: Path) -> None:
+    files = {
+        "main.tf": 'variable "used" {}\nvariable "unused" {}\n'
+        'resource "aws_sqs_queue" "q" {\n  name = var.used\n}\n',
+        "terraform.tfvars": 'used = "q-name"\nunused = "declared-not-used"\n'
+        'undeclared = "AKIAIOSFODNN7EXAMPLE"\nnested = { token = "inner" }\n',
+    }
+    result = adapt_module(write(tmp_path, files), lambda p: p.name)
+    strings = {(s.owner, s.value, str(s.loc), s.path, s.origin) for s in result.model.of(StringLiteral)}
+    assert ("aws_sqs_queue.q", "q-name", "main.tf:4:10", ("name",), "terraform.tfvars:1") in strings
+    assert ("tfvars", "declared-not-used", "terraform.tfvars:2:10", ("tfvars", "unused"), None) in strings
+    assert (
+        "tfvars",
+        "AKIAIOSFODNN7EXAMPLE",
+        "terraform.tfvars:3:14",
+        ("tfvars", "undeclared"),
+        None,
+    ) in strings
+    assert ("tfvars", "inner", "terraform.tfvars:4:20", ("tfvars", "nested", "token"), None) in strings
+    assert not any(s[0] == "tfvars" and s[1] == "q-name" for s in strings)  # taken where used
+
+
+def test_templates_with_unknown_parts_are_recorded_as_written(tmp_path: Path) -> None:
+    files = {
+        "main.tf": """\
+resource "aws_instance" "web" {
+  user_data = <<-EOT
+    #!/bin/bash
+    export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+    echo ${var.suffix}
+  EOT
+  tags = {
+    Name = "web-${var.suffix}"
+    Both = "literal"
+  }
+}
+locals {
+  token = "ghp_${var.suffix}"
+}
+"""
+    }
+    result = adapt_module(write(tmp_path, files), lambda p: p.name)
+    strings = {(s.value, str(s.loc), s.owner, s.path) for s in result.model.of(StringLiteral)}
+    heredoc = "    #!/bin/bash\n    export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n    echo ${var.suffix}\n"
+    assert (heredoc, "main.tf:3:1", "aws_instance.web", ("user_data",)) in strings
+    assert ("web-${var.suffix}", "main.tf:8:12", "aws_instance.web", ("tags", "Name")) in strings
+    assert ("literal", "main.tf:9:12", "aws_instance.web", ("tags", "Both")) in strings
+    assert ("ghp_${var.suffix}", "main.tf:13:11", "local.token", ("token",)) in strings
+    assert len([s for s in strings if s[0] == "literal"]) == 1
+
+
+def test_a_key_beside_an_interpolation_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lpcheck.engine import scan
+
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "suffix" {}\nresource "aws_s3_bucket" "b" {\n'
+            '  tags = { K = "AKIAIOSFODNN7EXAMPLE-${var.suffix}" }\n}\n'
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    found = [(f.rule_id, f.loc.line, f.loc.column) for f in scan(["main.tf"]).findings]
+    assert ("LP201", 3, 16) in found
+
+
+# -- variable types, dynamic statements over unknown collections -------------------------------------
+
+
+def test_optional_object_attributes_are_null_or_their_default(tmp_path: Path) -> None:
+    mod = load(
+        tmp_path,
+        {
+            "main.tf": """\
+variable "rules" {
+  type = map(object({
+    name    = string
+    port    = optional(number, 443)
+    cidrs   = optional(list(string))
+    nested  = optional(object({ flag = optional(bool, true) }), {})
+  }))
+  default = {
+    web = { name = "web" }
+    ssh = { name = "ssh", port = 22, cidrs = ["10.0.0.0/8"], nested = { flag = false } }
+  }
+}
+resource "aws_sqs_queue" "q" {
+  tags = var.rules
+}
+"""
+        },
+    )
+    tags = to_python(body(mod, "aws_sqs_queue.q").items["tags"])
+    assert tags == {
+        "web": {"name": "web", "port": 443, "cidrs": None, "nested": {"flag": True}},
+        "ssh": {"name": "ssh", "port": 22, "cidrs": ["10.0.0.0/8"], "nested": {"flag": False}},
+    }
+
+
+def test_statements_of_a_dynamic_block_over_an_unknown_collection_are_unknown(tmp_path: Path) -> None:
+    mod = load(
+        tmp_path,
+        {
+            "main.tf": """\
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+    dynamic "principals" {
+      for_each = var.principals
+      content {
+        type        = principals.value.type
+        identifiers = principals.value.identifiers
+      }
+    }
+    dynamic "not_principals" {
+      for_each = var.not_principals
+      content {
+        type        = not_principals.value.type
+        identifiers = not_principals.value.identifiers
+      }
+    }
+  }
+  dynamic "statement" {
+    for_each = var.statements
+    content {
+      actions     = statement.value.actions
+      not_actions = statement.value.not_actions
+    }
+  }
+}
+"""
+        },
+    )
+    doc = mod.policy_document(mod.decls["data.aws_iam_policy_document.d"])
+    first, second = doc.items["Statement"].items
+    assert "NotPrincipal" not in first.items  # stand-ins of both kinds: one unknown Principal
+    assert isinstance(first.items["Principal"], UnknownNode)
+    assert isinstance(second, UnknownNode)  # not a statement with both Action and NotAction
+
+
+def test_local_literals_are_recorded_at_their_use_or_where_written_when_unused(tmp_path: Path) -> None:
+    files = {
+        "main.tf": 'locals {\n  used = "at-use"\n  unused = "at-definition"\n}\n'
+        'resource "aws_sqs_queue" "q" {\n  name = local.used\n}\n'
+    }
+    result = adapt_module(write(tmp_path, files), lambda p: p.name)
+    strings = sorted((s.value, str(s.loc), s.owner) for s in result.model.of(StringLiteral))
+    assert strings == [
+        ("at-definition", "main.tf:3:12", "local.unused"),
+        ("at-use", "main.tf:6:10", "aws_sqs_queue.q"),
+    ]

@@ -167,3 +167,16 @@ def test_sensitive_inputs_are_unknown_and_literal_settings_are_recorded() -> Non
     )
     assert ("module.app", ("api_token",), "tok-literal-1") in strings
     assert ("module.app.module.inner", ("secret",), "inner-literal-1") in strings
+
+
+def test_views_carry_their_configuration_expressions(views: dict[str, ResourceView]) -> None:
+    """Handlers tell a constant from a planning input (``-var``) by the configuration."""
+    sse = views["aws_s3_bucket_server_side_encryption_configuration.logs"]
+    expressions = sse.extra["expressions"]
+    assert isinstance(expressions, MapNode)
+    assert to_python(expressions.items["bucket"]) == {
+        "references": ["aws_s3_bucket.logs.id", "aws_s3_bucket.logs"]
+    }
+    queue = views["module.queue.aws_sqs_queue.this[0]"]  # matched through the module call, index ignored
+    assert isinstance(queue.extra["expressions"], MapNode) and not queue.extra["expressions"].items
+    assert "expressions" not in views["aws_s3_bucket.logs"].extra  # not in the configuration

@@ -711,6 +711,7 @@ class TerraformModule:
                 continue  # a child's block no handler reads: what the caller passed is recorded anyway
             self._guard(f"recording strings of {address}", lambda v=view, a=address: strings.add(v.body, a))
         self._guard("recording provider and backend settings", lambda: self._record_settings(strings))
+        self._guard("recording locals", lambda: self._record_locals(strings))
         self._guard("recording templates", lambda: self._record_partials(strings))
         self._guard("recording variables", lambda: self._record_variables(ctx, strings))
         self._guard("recording tfvars", lambda: self._record_tfvars(strings))
@@ -794,6 +795,18 @@ class TerraformModule:
             return self.eval_body(block.body, block.loc)
         finally:
             self.ev.context = outer
+
+    def _record_locals(self, strings: _Strings) -> None:
+        """Local values' literals that no recorded value was taken from (an unused local), where
+        written; evaluating every local also records its templates with unknown parts."""
+        places = strings.places()
+        for name, attr in self.locals.items():
+            value = self.local(name, attr.key_loc)
+            for path, scalar in iter_scalars(value, ("locals", name)):
+                if not isinstance(scalar.value, str) or not scalar.value:
+                    continue
+                if f"{scalar.loc.path}:{scalar.loc.line}" not in places:
+                    strings.record(scalar.value, scalar.loc, f"local.{name}", path, scalar.origin)
 
     def _record_partials(self, strings: _Strings) -> None:
         """Templates whose interpolations are unknown, as written: a credential beside them is
@@ -947,6 +960,16 @@ class _Strings:
         if origin:
             self.origins.add(origin)
         self.model.add(StringLiteral(value=value, loc=loc, path=path, owner=owner, origin=origin))
+
+    def places(self) -> set[str]:
+        """``path:line`` of every place a recorded value names as its origin."""
+        out: set[str] = set()
+        for origin in self.origins:
+            for part in origin.split("("):
+                end = part.find(")")
+                if end > 0:
+                    out.add(part[:end])
+        return out
 
     def origin_heads(self) -> set[str]:
         """Where the recorded values were first written (an origin without the module call part)."""

@@ -130,7 +130,7 @@ def convert(node: Node, spec: TypeSpec, ev: Evaluator, depth: int = 0) -> Node:
             value = node.items.get(name)
             missing = value is None or (isinstance(value, ScalarNode) and value.value is None)
             if missing and default is not None:
-                out.items[name] = ev.eval(default)
+                out.items[name] = convert(ev.eval(default), inner, ev, depth + 1)
                 out.key_locs.setdefault(name, node.loc)
             elif value is None:
                 out.items[name] = ScalarNode(loc=node.loc, value=None)
