@@ -609,3 +609,19 @@ def test_view_bodies_are_maps(tmp_path: Path, views) -> None:
     write(tmp_path, {**DB_MODULE, "main.tf": 'module "db" {\n  source = "./modules/db"\n}\n'})
     adapt(tmp_path)
     assert all(isinstance(v.body, MapNode) for v in views["*ctx"])
+
+
+def test_module_sources_far_above_the_scanned_module_are_not_read(tmp_path: Path) -> None:
+    deep = "a/b/c/d/e/f"
+    write(
+        tmp_path,
+        {
+            **DB_MODULE,
+            f"{deep}/main.tf": 'module "far" {\n  source = "../../../../../../modules/db"\n}\n'
+            'module "near" {\n  source = "../../../../modules/db"\n}\n',
+            "a/b/modules/db/main.tf": 'resource "aws_sqs_queue" "near" {}\n',
+        },
+    )
+    result = AdaptResult(Model())
+    mod = TerraformModule(root_files(tmp_path, deep), shown(tmp_path), result)
+    assert [i.prefix for i in mod.instances()] == ["", "module.near."]

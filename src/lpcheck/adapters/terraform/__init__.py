@@ -4,9 +4,11 @@
 tree, ``.tf.json`` via the positioned JSON parser), evaluates variables, tfvars, locals, functions
 and references between resources into positioned node trees (``evaluate``, ``functions``), renders
 ``aws_iam_policy_document`` data sources (``policydoc``) and hands each resource to the handlers
-registered for its type (``module``). ``plan.adapt_plan`` does the same for ``terraform show
--json`` output. Nothing here raises on user input: parse errors and our own bugs are returned as
-``AdaptResult.problems``. The HCL parser is imported only when a ``.tf`` file is parsed.
+registered for its type (``module``); local child modules (``source = "./x"``, ``"../../"``) are
+evaluated with the call's arguments into the same model (``source`` parses each directory once,
+``types`` applies ``optional()`` object attributes). ``plan.adapt_plan`` does the same for
+``terraform show -json`` output. Nothing here raises on user input: parse errors and our own
+bugs are returned as ``AdaptResult.problems``. The HCL parser is imported only when a ``.tf`` file is parsed.
 """
 
 from __future__ import annotations

@@ -83,6 +83,7 @@ NAME_ATTRIBUTES = (
 )
 POLICY_DOCUMENT = "aws_iam_policy_document"
 MAX_DEPTH = 5  # nested module calls followed
+MAX_UP = 4  # a module source may climb this many directories above the scanned module
 MAX_INSTANCES = 64  # count/for_each instances told apart; beyond, each.* and count.index are unknown
 # data "aws_partition": every partition shares AWS managed policy names and service principals,
 # so "arn:${data.aws_partition.current.partition}:iam::aws:policy/X" is that policy (the
@@ -636,7 +637,15 @@ class TerraformModule:
         if "::" in text or "\x00" in text:
             return None
         directory = Path(os.path.normpath(self.base_dir / text))
-        return directory if directory.is_dir() else None
+        if not directory.is_dir():
+            return None
+        # like file(): modules near the scanned one (``../../`` from an example), not anywhere
+        top = _real(self.root.base_dir)
+        real = _real(directory)
+        if top is None or real is None:
+            return None
+        near = [Path(top), *Path(top).parents[:MAX_UP]]
+        return directory if any(Path(real).is_relative_to(p) for p in near) else None
 
     def module_output(self, name: str, steps: list[Step], loc: Location) -> Node:
         """``module.x.out``: the child's output when it is a local module, else unknown."""
