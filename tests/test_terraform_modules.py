@@ -625,3 +625,23 @@ def test_module_sources_far_above_the_scanned_module_are_not_read(tmp_path: Path
     result = AdaptResult(Model())
     mod = TerraformModule(root_files(tmp_path, deep), shown(tmp_path), result)
     assert [i.prefix for i in mod.instances()] == ["", "module.near."]
+
+
+def test_registry_modules_already_installed_by_terraform_init_are_read(tmp_path: Path, views) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'module "db" {\n  source   = "terraform-aws-modules/rds/aws"\n  version  = "6.0.0"\n'
+            "  multi_az = false\n}\n"
+            'module "missing" {\n  source = "git::https://example.com/x.git"\n}\n',
+            ".terraform/modules/modules.json": '{"Modules": [{"Key": "", "Source": "", "Dir": "."}, '
+            '{"Key": "db", "Source": "registry.terraform.io/terraform-aws-modules/rds/aws", '
+            '"Version": "6.0.0", "Dir": ".terraform/modules/db"}]}',
+            ".terraform/modules/db/main.tf": DB_MODULE["modules/db/main.tf"],
+            ".terraform/modules/db/variables.tf": DB_MODULE["modules/db/variables.tf"],
+        },
+    )
+    adapt(tmp_path)
+    (db,) = views["aws_db_instance"]
+    assert db.address == "module.db.aws_db_instance.this"
+    assert db.node("multi_az").loc == Location("main.tf", 4, 14)

@@ -188,6 +188,7 @@ class TerraformModule:
         self._output_cache: dict[str, Node | None] = {}
         self._children: dict[str, TerraformModule | None] = {}
         self._relative: dict[str, str] = {}
+        self._installed: dict[str, str] | None = None
         self._busy: set[tuple[str, str]] = set()
         self.origin_vars: dict[str, str] = {}  # origin text -> variable name, for consumed values
         self.dynamic_unknown: dict[str, set[str]] = {}
@@ -626,17 +627,24 @@ class TerraformModule:
         return child
 
     def _local_source(self, block: Block) -> Path | None:
-        """The directory of a ``./`` or ``../`` source; registry, git, HTTP... sources are None."""
+        """The directory of a ``./`` or ``../`` source, or of a registry/git module that
+        ``terraform init`` already placed under ``.terraform/modules`` (its ``modules.json``);
+        nothing is ever fetched."""
         attr = block.body.attrs.get("source")
         if attr is None or self.base_dir is None:
             return None
         node = self.literal_ev.eval(attr.expr)
         text = node.value if isinstance(node, ScalarNode) else None
-        if not isinstance(text, str) or not text.startswith(("./", "../")) or text in ("./", "."):
+        if not isinstance(text, str) or "\x00" in text:
             return None
-        if "::" in text or "\x00" in text:
-            return None
-        directory = Path(os.path.normpath(self.base_dir / text))
+        if text.startswith(("./", "../")) and text not in ("./", ".") and "::" not in text:
+            directory = Path(os.path.normpath(self.base_dir / text))
+        else:
+            key = ".".join(f"{self.prefix}module.{block.labels[0]}".split(".")[1::2])  # "db.inner"
+            installed = self.root.installed_modules().get(key)
+            if installed is None or self.root.base_dir is None:
+                return None
+            directory = Path(os.path.normpath(self.root.base_dir / installed))
         if not directory.is_dir():
             return None
         # like file(): modules near the scanned one (``../../`` from an example), not anywhere
@@ -646,6 +654,25 @@ class TerraformModule:
             return None
         near = [Path(top), *Path(top).parents[:MAX_UP]]
         return directory if any(Path(real).is_relative_to(p) for p in near) else None
+
+    def installed_modules(self) -> dict[str, str]:
+        """``.terraform/modules/modules.json`` of the scanned module: call key (``db``,
+        ``db.inner``) -> directory, relative to the scanned module."""
+        if self._installed is not None:
+            return self._installed
+        found: dict[str, str] = {}
+        path = self.base_dir / ".terraform" / "modules" / "modules.json" if self.base_dir else None
+        try:
+            if path is not None and path.is_file() and path.stat().st_size <= 1024 * 1024:
+                data = json.loads(path.read_text(encoding="utf-8-sig"))
+                for entry in data.get("Modules", []) if isinstance(data, dict) else []:
+                    key, where = entry.get("Key"), entry.get("Dir")
+                    if isinstance(key, str) and key and isinstance(where, str) and where:
+                        found[key] = where
+        except (OSError, ValueError, AttributeError, RecursionError):
+            found = {}
+        self._installed = found
+        return found
 
     def module_output(self, name: str, steps: list[Step], loc: Location) -> Node:
         """``module.x.out``: the child's output when it is a local module, else unknown."""
