@@ -645,3 +645,17 @@ def test_registry_modules_already_installed_by_terraform_init_are_read(tmp_path:
     (db,) = views["aws_db_instance"]
     assert db.address == "module.db.aws_db_instance.this"
     assert db.node("multi_az").loc == Location("main.tf", 4, 14)
+
+
+def test_module_fan_out_is_bounded(tmp_path: Path) -> None:
+    """Ten calls per level, five levels deep: 100,000 instances if nothing stopped it."""
+    files = {"main.tf": "".join(f'module "m{i}" {{\n  source = "./l1"\n}}\n' for i in range(10))}
+    for level in range(1, 6):
+        files[f"{'/'.join(f'l{j}' for j in range(1, level + 1))}/main.tf"] = (
+            "".join(f'module "m{i}" {{\n  source = "./l{level + 1}"\n}}\n' for i in range(10))
+            + 'resource "aws_sqs_queue" "q" {}\n'
+        )
+    write(tmp_path, files)
+    result = AdaptResult(Model())
+    mod = TerraformModule(root_files(tmp_path), shown(tmp_path), result)
+    assert len(mod.instances()) == 1 + 200  # the scanned module and MAX_MODULES children

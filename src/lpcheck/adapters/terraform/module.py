@@ -84,6 +84,7 @@ NAME_ATTRIBUTES = (
 POLICY_DOCUMENT = "aws_iam_policy_document"
 MAX_DEPTH = 5  # nested module calls followed
 MAX_UP = 4  # a module source may climb this many directories above the scanned module
+MAX_MODULES = 200  # child module instances expanded per scanned module
 MAX_INSTANCES = 64  # count/for_each instances told apart; beyond, each.* and count.index are unknown
 # data "aws_partition": every partition shares AWS managed policy names and service principals,
 # so "arn:${data.aws_partition.current.partition}:iam::aws:policy/X" is that policy (the
@@ -160,6 +161,10 @@ class TerraformModule:
         self.texts = source.texts + (tfvars.texts if tfvars is not None else [])
         self.ev = Evaluator(self, self.base_dir, display)
         self.literal_ev = Evaluator(None, self.base_dir, display)
+        if self.parent is not None:
+            # one iteration budget for the scanned module and every module it calls
+            self.ev.spend = self.root.ev.spend  # type: ignore[method-assign]
+        self._expanded = 0  # child module instances created under this (root) module
         if call is None:
             self.ev.partials = {}  # templates with unknown parts, for the secret rules
         self.tfvars: dict[str, tuple[Node, str]] = {}
@@ -616,8 +621,9 @@ class TerraformModule:
             return None
         count, scope = self._instances(f"module.{name}", block.body.attrs)
         real = _real(directory)
-        if count == 0 or real is None or real in self.chain:
+        if count == 0 or real is None or real in self.chain or self.root._expanded >= MAX_MODULES:
             return None
+        self.root._expanded += 1
         source = load_directory(directory, self.display)
         if source is None:
             return None
