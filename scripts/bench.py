@@ -11,11 +11,11 @@ and compares the folder times with Checkov 3.3.30 measured on this machine (the 
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,13 +58,16 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run(args: list[str], cwd: Path | None = None) -> tuple[float, int, int, str]:
-    """Wall seconds, peak RSS (KiB) of the child, exit code, stderr tail."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=ENV)
-    wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before), proc.returncode, proc.stderr[-500:]
+    """Wall seconds, peak RSS (KiB) of this one child process, exit code, stderr tail."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=ENV)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-500:].decode("utf-8", "replace")
+    return wall, usage.ru_maxrss, proc.returncode, tail
 
 
 def count_files(path: Path) -> int:
@@ -92,7 +95,7 @@ def main() -> int:
         return 0 if ok else 1
 
     print("\ncorpus scans (one process each)")
-    header = ("folder", "files", "wall s", "files/s", "peak MiB", "Checkov s", "speed-up")
+    header = ("folder", "files", "wall s", "files/s", "RSS MiB", "Checkov s", "speed-up")
     print("  {:<22} {:>6} {:>8} {:>8} {:>9} {:>10} {:>9}".format(*header))
     folders = sorted(p for p in CORPORA.iterdir() if p.is_dir())
     total_files = 0
