@@ -60,6 +60,30 @@ def _severities() -> dict[str, str]:
         return {}
 
 
+def module_files(directory: Path, skip: set[str] | frozenset[str] = frozenset()) -> list[disc.SourceFile]:
+    """The Terraform files (configuration and variable values) of one directory, as read from disk."""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    files = []
+    for name in names:
+        low = name.lower()
+        if name in skip or not low.endswith(disc.TF_SUFFIXES + disc.TFVARS_SUFFIXES):
+            continue
+        path = directory / name
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if low.endswith(disc.TFVARS_SUFFIXES):
+            kind = disc.TFVARS
+        else:
+            kind = disc.TF_JSON if low.endswith(".tf.json") else disc.TF
+        files.append(disc.SourceFile(path, disc._display(path), kind, text, False))
+    return files
+
+
 def build_units(found: disc.Discovery) -> list[Unit]:
     units: list[Unit] = []
     modules: dict[Path, list[disc.SourceFile]] = {}
@@ -68,33 +92,14 @@ def build_units(found: disc.Discovery) -> list[Unit]:
             modules.setdefault(f.path.parent.absolute(), []).append(f)
         else:
             units.append(Unit(f.kind, [f]))
-    for directory, files in modules.items():
+    for files in modules.values():
         context: set[str] = set()
         if any(f.explicit for f in files):
             # Passed one by one (pre-commit): read the module's other files for values only.
             have = {f.path.name for f in files}
-            base = files[0].path.parent
-            try:
-                names = sorted(os.listdir(directory))
-            except OSError:
-                names = []
-            for name in names:
-                low = name.lower()
-                if name in have or not low.endswith(disc.TF_SUFFIXES + disc.TFVARS_SUFFIXES):
-                    continue
-                path = base / name
-                try:
-                    text = path.read_text(encoding="utf-8-sig")
-                except (OSError, UnicodeDecodeError):
-                    continue
-                kind = (
-                    disc.TFVARS
-                    if low.endswith(disc.TFVARS_SUFFIXES)
-                    else (disc.TF_JSON if low.endswith(".tf.json") else disc.TF)
-                )
-                sibling = disc.SourceFile(path, disc._display(path), kind, text, False)
-                files.append(sibling)
-                context.add(sibling.display)
+            siblings = module_files(files[0].path.parent, skip=have)
+            files.extend(siblings)
+            context.update(s.display for s in siblings)
         if all(f.kind == disc.TFVARS for f in files):
             continue  # variable values with no configuration to apply them to
         units.append(Unit(disc.TF, files, context))
@@ -248,22 +253,7 @@ def _standalone(directory: str, options: Options, severities: dict[str, str]) ->
     if directory in _STANDALONE:
         return _STANDALONE[directory] or frozenset()
     _STANDALONE[directory] = None
-    files = []
-    try:
-        names = sorted(os.listdir(directory))
-    except OSError:
-        names = []
-    for name in names:
-        low = name.lower()
-        if not low.endswith(disc.TF_SUFFIXES + disc.TFVARS_SUFFIXES):
-            continue
-        path = Path(directory, name)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
-        kind = disc.TFVARS if low.endswith(disc.TFVARS_SUFFIXES) else disc.TF
-        files.append(disc.SourceFile(path, disc._display(path), kind, text, False))
+    files = module_files(Path(directory))
     keys: frozenset[tuple[str, Location]] = frozenset()
     if any(sf.kind != disc.TFVARS for sf in files):
         outcome = process_unit(Unit(disc.TF, files), options, severities)
