@@ -260,7 +260,8 @@ resource "aws_s3_bucket" "b" {
         },
     )
     b = body(mod, "aws_s3_bucket.b")
-    assert set(b.items) == {"rule"}
+    assert set(b.items) == {"rule", "lifecycle"}
+    assert to_python(b.items["lifecycle"]) == [{"prevent_destroy": True}]
     rules = b.items["rule"]
     assert isinstance(rules, ListNode) and [r.loc.line for r in rules.items] == [6, 9]
     assert b.key_locs["rule"] == Location("main.tf", 6, 3)

@@ -64,6 +64,27 @@ class UnknownNode(Node):
 
 
 @dataclass(slots=True, eq=False, kw_only=True)
+class TextNode(ScalarNode):
+    """A string that knows where its pieces are written (a YAML block scalar, a resolved
+    ``Fn::Sub``/``Fn::Join``, a Terraform ``<<-`` heredoc whose indentation was stripped); every rule
+    reads it as the plain scalar it is. ``spans`` are ``lpcheck.secrets.layout.Span``s."""
+
+    spans: tuple[Any, ...] = ()
+
+
+@dataclass(slots=True, eq=False, kw_only=True)
+class PartialText(UnknownNode):
+    """A string with unresolvable parts (a CloudFormation ``Fn::Sub``/``Fn::Join``, a Terraform
+    template): unknown to the rules, but ``text`` keeps what is written, the unknown parts as
+    ``${Name}`` (``${AWS::Region}``, ``${aws_s3_bucket.b.arn}``), so two different templates over the
+    same reference stay different values, a literal name at the end of an ARN can still be matched,
+    and the secret rules read the text. ``spans`` (optional) lay the text out in the file."""
+
+    text: str = ""
+    spans: tuple[Any, ...] = ()
+
+
+@dataclass(slots=True, eq=False, kw_only=True)
 class ChoiceNode(Node):
     """Alternatives under a condition; an option of ``None`` means "absent" (``AWS::NoValue``)."""
 

@@ -37,7 +37,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from lpcheck.location import Location
-from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode
+from lpcheck.parsers.nodes import (
+    ChoiceNode,
+    ListNode,
+    MapNode,
+    Node,
+    PartialText,
+    ScalarNode,
+    TextNode,
+    UnknownNode,
+)
 from lpcheck.secrets.layout import Span, locate, shifted, span_at, verbatim
 
 PSEUDO_CONSTANTS = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
@@ -180,21 +189,7 @@ def unknown(loc: Location, reason: str, parts: Iterable[Node | None] = ()) -> Un
 # -- composed text --------------------------------------------------------------------------------
 
 
-@dataclass(slots=True, eq=False, kw_only=True)
-class TextNode(ScalarNode):
-    """A string that knows where its pieces are written (a block scalar, a resolved ``Fn::Sub`` or
-    ``Fn::Join``); every rule reads it as the plain scalar it is."""
-
-    spans: tuple[Span, ...] = ()
-
-
-@dataclass(slots=True, eq=False, kw_only=True)
-class PartialText(UnknownNode):
-    """An ``Fn::Sub``/``Fn::Join`` with unresolvable parts: unknown to the rules, but ``text`` (the
-    unknown parts written ``${Name}``) is recorded for the secret rules, laid out as ``spans``."""
-
-    text: str = ""
-    spans: tuple[Span, ...] = ()
+# ``TextNode`` and ``PartialText`` live in ``lpcheck.parsers.nodes`` (shared with Terraform).
 
 
 def spans_of(node: Node | None) -> tuple[Span, ...]:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,7 +33,16 @@ from lpcheck.parsers.hcl import (
     subtrees,
     unescape,
 )
-from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode
+from lpcheck.parsers.nodes import (
+    ChoiceNode,
+    ListNode,
+    MapNode,
+    Node,
+    PartialText,
+    ScalarNode,
+    TextNode,
+    UnknownNode,
+)
 
 MAX_ITEMS = 1000  # for-expressions and dynamic blocks over larger collections stay unknown
 MAX_WORK = 50_000  # iterations per module: nested loops over large collections stay unknown
@@ -101,6 +112,29 @@ def is_error(node: Node | None) -> bool:
     return isinstance(node, UnknownNode) and node.reason.startswith("error:")
 
 
+def moved_unknown(
+    node: UnknownNode, loc: Location, *, reason: str | None = None, ref: str | None = None
+) -> UnknownNode:
+    """A copy of an unknown placed at ``loc`` (optionally with another reason or reference); a
+    partly known template keeps its text (``PartialText``)."""
+    reason = node.reason if reason is None else reason
+    ref = node.ref if ref is None else ref
+    if isinstance(node, PartialText):
+        return PartialText(loc=loc, origin=node.origin, reason=reason, ref=ref, text=node.text)
+    return UnknownNode(loc=loc, origin=node.origin, reason=reason, ref=ref)
+
+
+@dataclass(slots=True, eq=False, kw_only=True)
+class InstanceNode(MapNode):
+    """One instance of a resource or data source with ``count``/``for_each`` (an element of
+    ``aws_x.y``, ``aws_x.y[0]``, ``each.value`` over ``for_each = aws_x.y``): ``items`` are the
+    attributes its block writes, taken for that instance; any other attribute is computed by the
+    provider, so reading it is unknown with ``ref`` = ``address`` (which keeps the links a handler
+    follows, e.g. ``bucket = each.value.id``). Never fully known."""
+
+    address: str = ""
+
+
 class _Unknown:
     pass
 
@@ -114,6 +148,8 @@ def known(node: Node | None) -> Any:
         return None
     if isinstance(node, ScalarNode):
         return node.value
+    if isinstance(node, InstanceNode):
+        return UNK  # its computed attributes are unknown
     if isinstance(node, MapNode):
         out = {}
         for k, v in node.items.items():
@@ -137,6 +173,8 @@ def first_ref(node: Node | None) -> str | None:
     """The first resource reference inside a node (for an unknown derived from it)."""
     if isinstance(node, UnknownNode):
         return node.ref
+    if isinstance(node, InstanceNode):
+        return node.address
     if isinstance(node, MapNode):
         for v in node.items.values():
             r = first_ref(v)
@@ -204,6 +242,13 @@ def none_if_null(node: Node | None) -> Node | None:
     return node
 
 
+def _scalar_copy(node: ScalarNode, loc: Location, origin: str | None) -> ScalarNode:
+    """A copy of a scalar at ``loc`` with ``origin``; a text keeps its layout."""
+    if isinstance(node, TextNode):
+        return TextNode(loc=loc, value=node.value, origin=origin, spans=node.spans)
+    return ScalarNode(loc=loc, value=node.value, origin=origin)
+
+
 def relocate(
     node: Node,
     loc: Location,
@@ -221,15 +266,15 @@ def relocate(
     names an origin keeps it: the first place a literal was written is its source. A part for
     which ``keep`` holds stays where it is (in a child module: a value its caller passed keeps
     the caller's place)."""
-    if keep is not None and keep(node):
-        return node
+    if (keep is not None and keep(node)) or isinstance(node, InstanceNode):
+        return node  # an instance is the resource's own code: it stays where it is written
     org = node.origin or origin(node)
     if isinstance(node, ScalarNode):
         if isinstance(node.value, str) and "\n" in node.value.strip():
-            return ScalarNode(loc=node.loc, value=node.value, origin=org)
+            return _scalar_copy(node, node.loc, org)
         return ScalarNode(loc=loc, value=node.value, origin=org)
     if isinstance(node, UnknownNode):
-        return UnknownNode(loc=loc, origin=node.origin, reason=node.reason, ref=node.ref)
+        return moved_unknown(node, loc)
     if isinstance(node, ChoiceNode):
         options = [
             (label, relocate(v, loc, origin, deep, keep) if v is not None else None)
@@ -256,11 +301,11 @@ def relocate(
 def annotate(node: Node, origin: Callable[[str | None], str]) -> Node:
     """A copy of ``node`` where it is (no part moves), each part's origin rewritten by
     ``origin(previous origin)``: a value a module call passes names the argument and its use."""
-    if isinstance(node, UnknownNode):
+    if isinstance(node, (UnknownNode, InstanceNode)):
         return node
     org = origin(node.origin)
     if isinstance(node, ScalarNode):
-        return ScalarNode(loc=node.loc, value=node.value, origin=org)
+        return _scalar_copy(node, node.loc, org)
     if isinstance(node, ChoiceNode):
         options = [(label, annotate(v, origin) if v is not None else None) for label, v in node.options]
         return ChoiceNode(loc=node.loc, origin=node.origin, options=options)
@@ -373,10 +418,23 @@ class Part:
 
 
 class _Hole:
-    __slots__ = ("node",)
+    """An unknown part of a template; ``written`` is the interpolated expression as written."""
 
-    def __init__(self, node: Node) -> None:
+    __slots__ = ("node", "written")
+
+    def __init__(self, node: Node, written: str | None = None) -> None:
         self.node = node
+        self.written = written
+
+    def text(self) -> str:
+        """How the part reads in the template's text: ``${expression}`` (a partly known value
+        brings its own text)."""
+        node = self.node
+        if isinstance(node, PartialText) and node.text:
+            return node.text
+        if self.written:
+            return "${" + self.written + "}"
+        return "${" + (node.ref or "?") + "}" if isinstance(node, UnknownNode) else "${?}"
 
 
 Seg = str | _Hole
@@ -491,6 +549,8 @@ class Evaluator:
             if isinstance(node, MapNode):
                 child = node.items.get(str(key)) if key is not None else None
                 if child is None:
+                    if isinstance(node, InstanceNode):
+                        return unknown(loc, f"{node.address}.{key} is computed", ref=node.address)
                     return error(loc, f"no key {key!r}")
                 node = child
             elif isinstance(node, ListNode):
@@ -705,14 +765,17 @@ class Evaluator:
         base = self._ev(t.children[0], src, scope)
         splat = t.children[1]
         ops = [c for c in subtrees(splat)]
-        if isinstance(base, ListNode) and known(base) is not UNK and ops:
+        if isinstance(base, ListNode) and ops:
             steps = [self._step(op, src, scope) for op in ops]
             return ListNode(loc=loc, items=[self.apply(item, steps, loc) for item in base.items])
         return unknown(loc, "splat expression", ref=first_ref(base))
 
     def reference(self, name: str, steps: list[Step], loc: Location, scope: Scope) -> Node:
         if name in scope.names:
-            return self.apply(scope.names[name], steps, loc)
+            found = self.apply(scope.names[name], steps, loc)
+            if isinstance(found, UnknownNode) and found.loc != loc:
+                return moved_unknown(found, loc)  # an iterator bound to an unknown: used here
+            return found
         if self.refs is not None:
             return self.refs.ref(name, steps, loc, self, scope)
         return unknown(loc, f"reference to {name}")
@@ -859,6 +922,15 @@ class Evaluator:
         body = "".join(x + "\n" for x in body_lines)
         loc = src.loc(line + 1, 1)
         if "${" not in body and "%{" not in body:
+            if any(removed):
+                # ``<<-``: every line lost the same indentation (blank lines aside); the text's
+                # layout says where its characters are written (a credential's column, a
+                # statement's column in a policy document)
+                from lpcheck.secrets.layout import Span
+
+                indent = max(removed)
+                spans = (Span(0, src.loc(line + 1, 1 + removed[0]), 1 + indent),)
+                return TextNode(loc=loc, value=body, spans=spans)
             return ScalarNode(loc=loc, value=body)
 
         def locate(offset: int) -> Location:
@@ -902,11 +974,12 @@ class Evaluator:
                 if isinstance(node, (MapNode, ListNode)):
                     return node
         segs: list[Seg] = []
-        self._render(_nest(parts)[0], scope, segs, loc)
+        origins: list[str] = []
+        self._render(_nest(parts)[0], scope, segs, loc, origins)
         holes = [s for s in segs if isinstance(s, _Hole)]
         if not holes:
-            return ScalarNode(loc=loc, value="".join(s for s in segs if isinstance(s, str)))
-        lifted = lift([h.node for h in holes], lambda p: self._fill(segs, p, loc, json_move), loc)
+            return _text_node(loc, "".join(s for s in segs if isinstance(s, str)), origins)
+        lifted = lift([h.node for h in holes], lambda p: self._fill(segs, p, loc, json_move, origins), loc)
         if lifted is not None:
             return lifted
         result = self._finish(segs, holes, loc, json_move)
@@ -928,18 +1001,22 @@ class Evaluator:
         values: list[Node],
         loc: Location,
         json_move: Callable[[Location], Location] | None,
+        origins: list[str],
     ) -> Node:
         """One instance of a template: its holes replaced by that instance's values."""
         out: list[Seg] = []
+        used = list(origins)
         it = iter(values)
         for seg in segs:
             if isinstance(seg, _Hole):
-                out.extend(segments(next(it)))
+                value = next(it)
+                _note_origin(value, used)
+                out.extend(segments(value, seg.written))
             else:
                 out.append(seg)
         holes = [s for s in out if isinstance(s, _Hole)]
         if not holes:
-            return ScalarNode(loc=loc, value="".join(s for s in out if isinstance(s, str)))
+            return _text_node(loc, "".join(s for s in out if isinstance(s, str)), used)
         return self._finish(out, holes, loc, json_move)
 
     def _finish(
@@ -954,15 +1031,23 @@ class Evaluator:
             if doc is not None:
                 return doc
         ref = next((first_ref(h.node) for h in holes if first_ref(h.node)), None)
-        return unknown(loc, "template with unknown parts", ref=ref)
+        text = "".join(s if isinstance(s, str) else s.text() for s in segs)
+        return PartialText(loc=loc, reason="template with unknown parts", ref=ref, text=text)
 
-    def _render(self, items: list[Any], scope: Scope, out: list[Seg], loc: Location) -> None:
+    def _render(
+        self, items: list[Any], scope: Scope, out: list[Seg], loc: Location, origins: list[str]
+    ) -> None:
+        """Template items as text and holes into ``out``; where interpolated values came from
+        (a variable default, a tfvars entry, a local) into ``origins``."""
         for item in items:
             if isinstance(item, Part):
                 if item.kind == "text":
                     out.append(item.text)
                 elif item.kind == "interp":
-                    out.extend(segments(self.eval(item.expr, scope)))
+                    written = item.expr.text() if isinstance(item.expr, HExpr) else None
+                    value = self.eval(item.expr, scope)
+                    _note_origin(value, origins)
+                    out.extend(segments(value, written))
                 else:
                     out.append(_Hole(unknown(loc, f"template {item.kind}")))
             elif item[0] == "if":
@@ -971,7 +1056,7 @@ class Evaluator:
                 if cond is None:
                     out.append(_Hole(unknown(loc, "template if on an unknown condition")))
                 else:
-                    self._render(then if cond else other, scope, out, loc)
+                    self._render(then if cond else other, scope, out, loc, origins)
             elif item[0] == "for":
                 _, part, body = item
                 coll = self.eval(part.expr, scope) if part.expr is not None else None
@@ -983,7 +1068,7 @@ class Evaluator:
                     bound = {part.names[-1]: value}
                     if len(part.names) == 2:
                         bound[part.names[0]] = key
-                    self._render(body, scope.bind_map(bound), out, loc)
+                    self._render(body, scope.bind_map(bound), out, loc, origins)
             else:
                 out.append(_Hole(unknown(loc, "malformed template directive")))
 
@@ -993,7 +1078,7 @@ class Evaluator:
         """Read a JSON document whose unknown parts are holes: each hole becomes a marker string
         (quoted when it stands outside a JSON string), the parsed markers unknown nodes."""
         text_parts: list[str] = []
-        holes: dict[str, Node] = {}
+        holes: dict[str, _Hole] = {}
         in_string = False
         escaped = False
         for seg in segs:
@@ -1008,7 +1093,7 @@ class Evaluator:
                         in_string = not in_string
                 continue
             marker = _MARKER.format(len(holes))
-            holes[marker] = seg.node
+            holes[marker] = seg
             text_parts.append(marker if in_string else f'"{marker}"')
         text = "".join(text_parts)
         if not text.lstrip().startswith(("{", "[")):
@@ -1084,6 +1169,34 @@ class Evaluator:
         return self._files[target]
 
 
+def _note_origin(node: Node, origins: list[str]) -> None:
+    """Remember where an interpolated value came from when it is an input of the module: a
+    variable's default, a tfvars entry, a caller's argument. Code of the module itself (a local,
+    another resource's attribute) is not an origin: the composed string is written here."""
+    origin = node.origin if isinstance(node, ScalarNode) else None
+    if not origin or origin in origins:
+        return
+    if (
+        origin.startswith(("default of variable ", "argument "))
+        or ", argument " in origin
+        or _TFVARS_ORIGIN.fullmatch(origin)
+    ):
+        origins.append(origin)
+
+
+_TFVARS_ORIGIN = re.compile(r"[^()]+:\d+")  # a tfvars entry: "path:line"
+
+
+def _text_node(loc: Location, text: str, origins: list[str]) -> ScalarNode:
+    """A template's string. A one-line value (an ARN, a name) that took parts from a variable or
+    a local names them as its origin, so a finding on it can say where the value came from; a
+    document or script (several lines, JSON) does not: its own literals are written here."""
+    origin = None
+    if origins and "\n" not in text and not text.lstrip().startswith(("{", "[")):
+        origin = "; ".join(origins)
+    return ScalarNode(loc=loc, value=text, origin=origin)
+
+
 def _loc_of(expr: Any) -> Location:
     try:
         if isinstance(expr, HExpr):
@@ -1146,8 +1259,6 @@ def _directive_part(tree: Any, src: Src) -> Part:
 
 def text_parts(pieces: list[TemplatePiece], path: str, locate: Callable[[int], Location]) -> list[Part]:
     """Template pieces of a text (heredoc, JSON string, template file) with parsed expressions."""
-    import re
-
     from lpcheck.errors import ParseFailure
     from lpcheck.parsers.hcl import parse_expression
 
@@ -1190,19 +1301,20 @@ def text_parts(pieces: list[TemplatePiece], path: str, locate: Callable[[int], L
     return out
 
 
-def segments(node: Node) -> list[Seg]:
-    """How a value appears inside a template: text, with holes for what is unknown. A map or list
-    becomes its JSON text (a ``jsonencode`` result interpolated into a heredoc)."""
+def segments(node: Node, written: str | None = None) -> list[Seg]:
+    """How a value appears inside a template: text, with holes for what is unknown (``written``:
+    the interpolated expression). A map or list becomes its JSON text (a ``jsonencode`` result
+    interpolated into a heredoc)."""
     if isinstance(node, ScalarNode):
         text = to_text(node.value)
         if text is None:
-            return [_Hole(error(node.loc, "null in a template"))]
+            return [_Hole(error(node.loc, "null in a template"), written)]
         return [text]
     if isinstance(node, (MapNode, ListNode)):
         out: list[Seg] = []
         _json_segments(node, out)
         return out
-    return [_Hole(node)]
+    return [_Hole(node, written)]
 
 
 def _json_segments(node: Node, out: list[Seg]) -> None:
@@ -1227,16 +1339,25 @@ def _json_segments(node: Node, out: list[Seg]) -> None:
         out.append(_Hole(node))
 
 
-def _fill_holes(node: Node, holes: dict[str, Node]) -> Node:
+def _fill_holes(node: Node, holes: dict[str, _Hole]) -> Node:
+    """Markers of a salvaged JSON document back to unknowns: a string that is one marker is that
+    unknown value, a string holding markers a ``PartialText`` with the markers written back."""
     if isinstance(node, ScalarNode):
         if isinstance(node.value, str) and "__lpcheck_unknown_" in node.value:
             hole = holes.get(node.value)
             if hole is not None:
-                return UnknownNode(
-                    loc=node.loc, reason=getattr(hole, "reason", "") or "unknown part", ref=first_ref(hole)
-                )
-            ref = next((first_ref(h) for m, h in holes.items() if m in node.value and first_ref(h)), None)
-            return UnknownNode(loc=node.loc, reason="string with unknown parts", ref=ref)
+                part = hole.node
+                reason = getattr(part, "reason", "") or "unknown part"
+                if isinstance(part, PartialText):
+                    return PartialText(loc=node.loc, reason=reason, ref=part.ref, text=part.text)
+                return UnknownNode(loc=node.loc, reason=reason, ref=first_ref(part))
+            text = node.value
+            ref = None
+            for marker, h in holes.items():
+                if marker in text:
+                    text = text.replace(marker, h.text())
+                    ref = ref or first_ref(h.node)
+            return PartialText(loc=node.loc, reason="string with unknown parts", ref=ref, text=text)
         return node
     if isinstance(node, MapNode):
         items: dict[str, Node] = {}
@@ -1244,8 +1365,8 @@ def _fill_holes(node: Node, holes: dict[str, Node]) -> Node:
         for k, v in node.items.items():
             key = k
             if "__lpcheck_unknown_" in k:
-                for m in holes:
-                    key = key.replace(m, "${?}")
+                for m, h in holes.items():
+                    key = key.replace(m, h.text())
             items[key] = _fill_holes(v, holes)
             key_locs[key] = node.key_locs.get(k, node.loc)
         node.items, node.key_locs = items, key_locs

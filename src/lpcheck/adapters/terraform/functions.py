@@ -154,6 +154,53 @@ def _file(ev: Evaluator, args: list[Node], loc: Location) -> Node:
     return _scalar(Location(shown, 1, 1), text)
 
 
+@fn("base64encode", "textencodebase64")
+def _base64encode(ev: Evaluator, args: list[Node], loc: Location) -> Node:
+    """The text itself, where it is written: what matters to the rules (a credential in
+    ``user_data = base64encode(<<EOF ...)``) is what the author wrote, not its encoding (the
+    CloudFormation front-end reads ``Fn::Base64`` of a literal the same way). A partly known
+    template stays unknown, with its text."""
+    if not args or len(args) > 2:
+        raise ValueError("one argument expected")
+    arg = args[0]
+    if isinstance(arg, ScalarNode):
+        if not isinstance(arg.value, str):
+            _s(arg)  # a number or bool is converted; null is an error
+            return _scalar(arg.loc, to_text(arg.value))
+        return arg
+    if isinstance(arg, UnknownNode):
+        return arg
+    return unknown(loc, "base64encode of a computed value", ref=first_ref(arg))
+
+
+@fn("base64decode", "textdecodebase64")
+def _base64decode(ev: Evaluator, args: list[Node], loc: Location) -> Node:
+    """The decoded text of a literal, located at the literal (its inside cannot be placed)."""
+    import base64
+    import binascii
+
+    arg = args[0] if args else None
+    if not isinstance(arg, ScalarNode):
+        return unknown(loc, "base64decode of a computed value", ref=first_ref(arg))
+    try:
+        text = base64.b64decode(_s(arg), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return error(loc, "base64decode of invalid base64 or of binary data")
+    return ScalarNode(loc=arg.loc, value=text, origin=arg.origin)
+
+
+@fn("filebase64")
+def _filebase64(ev: Evaluator, args: list[Node], loc: Location) -> Node:
+    """A file's text (``user_data_base64 = filebase64("init.sh")``), as ``base64encode(file())``."""
+    if not args or not isinstance(args[0], ScalarNode):
+        return unknown(loc, "filebase64() of a computed path")
+    target = ev.resolve_path(_s(args[0]))
+    text = ev.read_text(target) if target is not None else None
+    if target is None or text is None:
+        return unknown(loc, "filebase64() outside the scanned files or not text")
+    return _scalar(Location(ev.display(target), 1, 1), text)
+
+
 @fn("fileexists")
 def _fileexists(ev: Evaluator, args: list[Node], loc: Location) -> Node:
     if not isinstance(args[0], ScalarNode):

@@ -43,6 +43,7 @@ from lpcheck.adapters.context import AdaptContext
 from lpcheck.adapters.terraform.evaluate import (
     EMPTY,
     Evaluator,
+    InstanceNode,
     JExpr,
     LitExpr,
     Scope,
@@ -52,6 +53,7 @@ from lpcheck.adapters.terraform.evaluate import (
     first_ref,
     instance_labels,
     iterate,
+    moved_unknown,
     none_if_null,
     number,
     relocate,
@@ -65,8 +67,17 @@ from lpcheck.location import Location
 from lpcheck.model.container import Model
 from lpcheck.model.resources import StringLiteral, TemplateParameter
 from lpcheck.model.values import Value
-from lpcheck.parsers.hcl import Block, Body, HExpr
-from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode, iter_scalars
+from lpcheck.parsers.hcl import Attr, Block, Body, HExpr, is_tree, subtrees
+from lpcheck.parsers.nodes import (
+    ChoiceNode,
+    ListNode,
+    MapNode,
+    Node,
+    ScalarNode,
+    TextNode,
+    UnknownNode,
+    iter_scalars,
+)
 from lpcheck.result import AdaptResult
 
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle"})
@@ -185,6 +196,7 @@ class TerraformModule:
         self._var_cache: dict[str, tuple[Node, Callable[[Node], str] | None, bool] | None] = {}
         self._local_cache: dict[str, Node] = {}
         self._attr_cache: dict[tuple[str, str], Node] = {}
+        self._whole_cache: dict[str, list[tuple[ScalarNode, InstanceNode]]] = {}
         self._body_cache: dict[str, MapNode] = {}
         self._doc_cache: dict[str, Node] = {}
         self._inst_cache: dict[str, tuple[int | None, Scope]] = {}
@@ -361,6 +373,10 @@ class TerraformModule:
         instance: Step | None = None
         if steps and steps[0].kind == "index":
             instance, steps = steps[0], steps[1:]  # one instance of a count/for_each resource
+        if not steps:
+            whole = self._whole(decl, target, instance, loc)
+            if whole is not None:
+                return whole
         if not steps or steps[0].kind != "attr":
             return unknown(loc, f"reference to {address}", ref=target)
         attr = str(steps[0].key)
@@ -377,8 +393,52 @@ class TerraformModule:
             return unknown(loc, f"{address}.{attr} is computed", ref=target)
         result = self.ev.apply(_pick_instance(value, instance), steps[1:], loc)
         if isinstance(result, UnknownNode):
-            return UnknownNode(loc=loc, reason=result.reason or f"{address}.{attr} is computed", ref=target)
+            return moved_unknown(
+                result, loc, reason=result.reason or f"{address}.{attr} is computed", ref=target
+            )
         return relocate(result, loc, _written_at(f"{target}.{attr}"), deep=False, keep=self._keep)
+
+    def _whole(self, decl: Decl, target: str, instance: Step | None, loc: Location) -> Node | None:
+        """``aws_x.y`` of a block with a known ``count``/``for_each``: the list (count) or map
+        (for_each) of its instances, or with ``instance`` (``aws_x.y["k"]``) that one instance;
+        None when it cannot be told (no count/for_each, unknown instances, unknown key)."""
+        attrs = decl.body.attrs
+        if ("count" not in attrs and "for_each" not in attrs) or (
+            instance is not None and instance.key is None
+        ):
+            return None
+        cached = self._whole_cache.get(decl.address)
+        if cached is None:
+            keys = _instance_keys(self.instance_scope(decl)) if self.count(decl) else None
+            if keys is None:
+                return None
+            cached = []
+            for label, key in keys:
+                items: dict[str, Node] = {}
+                key_locs: dict[str, Location] = {}
+                for name, attr in attrs.items():
+                    if name in META_ARGUMENTS:
+                        continue
+                    value = none_if_null(_pick_label(self.attribute(decl, name), label))
+                    if value is not None:
+                        items[name] = value
+                        key_locs[name] = attr.key_loc
+                cached.append(
+                    (key, InstanceNode(loc=decl.loc, address=target, items=items, key_locs=key_locs))
+                )
+            self._whole_cache[decl.address] = cached
+        if instance is not None:
+            wanted = to_text(instance.key)
+            found = next((obj for key, obj in cached if to_text(key.value) == wanted), None)
+            return found if found is not None else error(loc, f"{decl.address} has no instance {wanted}")
+        if "count" in attrs:
+            return ListNode(loc=loc, items=[obj for _, obj in cached])
+        out = MapNode(loc=loc)
+        for key, obj in cached:
+            text = to_text(key.value) or ""
+            out.items[text] = obj
+            out.key_locs[text] = key.loc
+        return out
 
     def attribute(self, decl: Decl, attr: str) -> Node:
         key = (decl.address, attr)
@@ -425,6 +485,10 @@ class TerraformModule:
         elif "for_each" in attrs:
             node = self.ev.eval(attrs["for_each"].expr)
             result = (_each_count(node), _each_scope(node, where))
+            if result[1] is EMPTY and isinstance(node, UnknownNode) and node.ref:
+                # over another resource's instances (``for_each = aws_s3_bucket.many``, a for
+                # expression over them): each value is one of them, whichever it is
+                result = (result[0], _unknown_each(node))
         self._inst_cache[key] = result
         return result
 
@@ -451,6 +515,10 @@ class TerraformModule:
             self.ev.context = (self.prefix + decl.address, ())
             try:
                 self._add_blocks(result, decl.body.blocks, self.instance_scope(decl), top=True, path="")
+                lifecycle = self._lifecycle(decl.body)
+                if lifecycle is not None:
+                    result.items["lifecycle"] = lifecycle
+                    result.key_locs["lifecycle"] = lifecycle.loc
             finally:
                 self.ev.context = outer
         finally:
@@ -458,6 +526,38 @@ class TerraformModule:
             self._current = previous
         self._body_cache[decl.address] = result
         return result
+
+    def _lifecycle(self, body: Body) -> ListNode | None:
+        """``lifecycle`` as a nested block (a list of maps) holding its literal settings:
+        ``ignore_changes`` as the attribute names written (or ``"all"``), ``create_before_destroy``
+        and ``prevent_destroy``; the conditions and ``replace_triggered_by`` are left out."""
+        found: list[tuple[Location, dict]] = [
+            (b.loc, b.body.attrs) for b in body.blocks if b.type == "lifecycle"
+        ]
+        attr = body.attrs.get("lifecycle")  # .tf.json: an object (or a list of them)
+        if attr is not None and isinstance(attr.expr, (JExpr, LitExpr)):
+            node = attr.expr.node
+            for obj in node.items if isinstance(node, ListNode) else [node]:
+                if isinstance(obj, MapNode):
+                    settings = {k: Attr(k, obj.key_loc(k), JExpr(v)) for k, v in obj.items.items()}
+                    found.append((obj.loc, settings))
+        if not found:
+            return None
+        items: list[Node] = []
+        for loc, attrs in found:
+            out = MapNode(loc=loc)
+            for name, setting in attrs.items():
+                if name == "ignore_changes":
+                    value: Node | None = _ignored_names(setting.expr, setting.key_loc)
+                elif name in ("create_before_destroy", "prevent_destroy"):
+                    value = none_if_null(self.ev.eval(setting.expr))
+                else:
+                    continue
+                if value is not None:
+                    out.items[name] = value
+                    out.key_locs[name] = setting.key_loc
+            items.append(out)
+        return ListNode(loc=found[0][0], items=items)
 
     def eval_body(self, body: Body, loc: Location, scope: Scope = EMPTY, path: str = "") -> MapNode:
         """Attributes (nulls left out: unset) and nested blocks (each type a list of maps)."""
@@ -694,9 +794,7 @@ class TerraformModule:
             return unknown(loc, f"module.{name} has no output {out}")
         result = self.ev.apply(_pick_instance(value, instance), steps[1:], loc)
         if isinstance(result, UnknownNode):
-            return UnknownNode(
-                loc=loc, reason=result.reason or f"output {out} of module.{name}", ref=result.ref
-            )
+            return moved_unknown(result, loc, reason=result.reason or f"output {out} of module.{name}")
         origin = _written_at(f"output {out} of {self.prefix}module.{name}")
         return relocate(result, loc, origin, deep=False, keep=self._keep)
 
@@ -848,7 +946,9 @@ class TerraformModule:
                 if not isinstance(scalar.value, str) or not scalar.value:
                     continue
                 if f"{scalar.loc.path}:{scalar.loc.line}" not in places:
-                    strings.record(scalar.value, scalar.loc, f"local.{name}", path, scalar.origin)
+                    strings.record(
+                        scalar.value, scalar.loc, f"local.{name}", path, scalar.origin, _spans(scalar)
+                    )
 
     def _record_partials(self, strings: _Strings) -> None:
         """Templates whose interpolations are unknown, as written: a credential beside them is
@@ -990,10 +1090,16 @@ class _Strings:
     def add(self, node: Node | None, owner: str, prefix: tuple[str, ...] = ()) -> None:
         for path, scalar in iter_scalars(node, prefix):
             if isinstance(scalar.value, str) and scalar.value:
-                self.record(scalar.value, scalar.loc, owner, path, scalar.origin)
+                self.record(scalar.value, scalar.loc, owner, path, scalar.origin, _spans(scalar))
 
     def record(
-        self, value: str, loc: Location, owner: str, path: tuple[str, ...], origin: str | None
+        self,
+        value: str,
+        loc: Location,
+        owner: str,
+        path: tuple[str, ...],
+        origin: str | None,
+        spans: tuple = (),
     ) -> None:
         key = (loc, value)
         if loc.path in self.skip or key in self.seen:
@@ -1002,6 +1108,10 @@ class _Strings:
         if origin:
             self.origins.add(origin)
         self.model.add(StringLiteral(value=value, loc=loc, path=path, owner=owner, origin=origin))
+        if spans:  # where the text's characters are written (an indented ``<<-`` heredoc)
+            from lpcheck.secrets.layout import TextLayout
+
+            self.model.add(TextLayout(loc=loc, value=value, spans=spans))
 
     def places(self) -> set[str]:
         """``path:line`` of every place a recorded value names as its origin."""
@@ -1015,7 +1125,38 @@ class _Strings:
 
     def origin_heads(self) -> set[str]:
         """Where the recorded values were first written (an origin without the module call part)."""
-        return {o.split(", argument ", 1)[0] for o in self.origins}
+        return {part.split(", argument ", 1)[0] for o in self.origins for part in o.split("; ")}
+
+
+def _ignored_names(expr: object, at: Location) -> Node | None:
+    """``ignore_changes = [password, tags["x"]]`` (or the legacy ``["password"]``, or ``all``) as
+    the names written: strings, each where it is written."""
+    if isinstance(expr, (JExpr, LitExpr)):
+        node = expr.node
+        if isinstance(node, ScalarNode) and isinstance(node.value, str):
+            return node
+        if isinstance(node, ListNode):
+            kept = [i for i in node.items if isinstance(i, ScalarNode) and isinstance(i.value, str)]
+            return ListNode(loc=node.loc, items=kept)  # type: ignore[arg-type]
+        return None
+    if not isinstance(expr, HExpr):
+        return None
+    tree = expr.tree
+    while is_tree(tree) and tree.data == "expr_term" and len(subtrees(tree)) == 1:
+        tree = subtrees(tree)[0]
+    if not is_tree(tree):
+        return None
+    if tree.data != "tuple":
+        return ScalarNode(loc=expr.loc, value=expr.text().strip('"'))  # ``all``
+    names: list[Node] = []
+    for element in subtrees(tree):
+        written = HExpr(element, expr.src)
+        names.append(ScalarNode(loc=written.loc, value=written.text().strip('"')))
+    return ListNode(loc=expr.loc, items=names)
+
+
+def _spans(node: ScalarNode) -> tuple:
+    return node.spans if isinstance(node, TextNode) else ()
 
 
 def _real(path: Path | None) -> str | None:
@@ -1033,6 +1174,43 @@ def _times(a: int | None, b: int | None) -> int | None:
     if a is None or b is None:
         return None
     return a * b
+
+
+def _unknown_each(collection: UnknownNode) -> Scope:
+    """``each`` over an unknown collection of another resource's instances: ``each.value`` (and
+    what is read from it, ``each.value.id``) refers to that resource."""
+    loc, ref = collection.loc, collection.ref
+    value = UnknownNode(loc=loc, reason=f"an instance of {ref}", ref=ref)
+    key = UnknownNode(loc=loc, reason=f"the key of an instance of {ref}")
+    return Scope({"each": MapNode(loc=loc, items={"key": key, "value": value})})
+
+
+def _instance_keys(scope: Scope) -> list[tuple[str | None, ScalarNode]] | None:
+    """(choice label, key) of each instance bound in a block's scope (``count.index``/``each.key``);
+    None when the instances are not told apart."""
+    if "count" in scope.names:
+        holder = scope.names["count"]
+        node = holder.items.get("index") if isinstance(holder, MapNode) else None
+    elif "each" in scope.names:
+        holder = scope.names["each"]
+        node = holder.items.get("key") if isinstance(holder, MapNode) else None
+    else:
+        return None
+    if isinstance(node, ScalarNode):
+        return [(None, node)]
+    if isinstance(node, ChoiceNode) and all(isinstance(o, ScalarNode) for _, o in node.options):
+        return [(label, o) for label, o in node.options]  # type: ignore[misc]
+    return None
+
+
+def _pick_label(node: Node, label: str | None) -> Node:
+    """The option of a per-instance choice for the instance labelled ``label``."""
+    if label is None or not isinstance(node, ChoiceNode):
+        return node
+    for option_label, option in node.options:
+        if option_label == label:
+            return option if option is not None else ScalarNode(loc=node.loc, value=None)
+    return node
 
 
 def _count_scope(count: int, loc: Location, where: str) -> Scope:

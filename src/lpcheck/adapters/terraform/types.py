@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from lpcheck.adapters.terraform.evaluate import InstanceNode
 from lpcheck.parsers.hcl import HExpr, is_tree, string_literal, subtrees
 from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode
 
@@ -112,8 +113,8 @@ def _key(tree: Any) -> str | None:
 def convert(node: Node, spec: TypeSpec, ev: Evaluator, depth: int = 0) -> Node:
     """``node`` with the attributes its object type declares but it leaves out set (to null or
     the optional default); positions and origins are kept. Anything unknown is left as is."""
-    if spec is None or depth > MAX_DEPTH:
-        return node
+    if spec is None or depth > MAX_DEPTH or isinstance(node, InstanceNode):
+        return node  # a resource instance: its attributes are what its block writes, or computed
     if isinstance(node, ChoiceNode):
         return ChoiceNode(
             loc=node.loc,
