@@ -921,17 +921,20 @@ class Evaluator:
                 body_lines[i] = text[removed[i] :]
         body = "".join(x + "\n" for x in body_lines)
         loc = src.loc(line + 1, 1)
-        if "${" not in body and "%{" not in body:
-            if any(removed):
-                # ``<<-``: every line lost the same indentation (blank lines aside); the text's
-                # layout says where its characters are written (a credential's column, a
-                # statement's column in a policy document)
-                from lpcheck.secrets.layout import Span
 
-                indent = max(removed)
-                spans = (Span(0, src.loc(line + 1, 1 + removed[0]), 1 + indent),)
-                return TextNode(loc=loc, value=body, spans=spans)
-            return ScalarNode(loc=loc, value=body)
+        def laid_out(text: str, origin: str | None = None) -> ScalarNode:
+            """``<<-``: every line lost the same indentation (blank lines aside); the text's
+            layout says where its characters are written (a credential's column, a statement's
+            column in a policy document)."""
+            if not any(removed) or text.count("\n") != body.count("\n"):
+                return ScalarNode(loc=loc, value=text, origin=origin)
+            from lpcheck.secrets.layout import Span
+
+            spans = (Span(0, src.loc(line + 1, 1 + removed[0]), 1 + max(removed)),)
+            return TextNode(loc=loc, value=text, origin=origin, spans=spans)
+
+        if "${" not in body and "%{" not in body:
+            return laid_out(body)
 
         def locate(offset: int) -> Location:
             li = body.count("\n", 0, offset)
@@ -945,7 +948,10 @@ class Evaluator:
             return src.loc(line + pos.line, pos.column + extra)
 
         parts = text_parts(split_template(body), src.path, locate)
-        return self.template(parts, loc, scope, json_move=move, source=lambda: written)
+        result = self.template(parts, loc, scope, json_move=move, source=lambda: written)
+        if type(result) is ScalarNode and isinstance(result.value, str) and result.loc == loc:
+            return laid_out(result.value, result.origin)  # every part known: a text like any other
+        return result
 
     def template(
         self,
