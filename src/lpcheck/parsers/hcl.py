@@ -24,6 +24,8 @@ import gc
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -271,9 +273,14 @@ def _direct_parser() -> Any:
     grammar = (base / "hcl2.lark").read_text(encoding="utf8")
     own_cache = _cache_file(base)
     if own_cache is not None:
-        return Lark(
-            grammar, parser="lalr", cache=own_cache, propagate_positions=False, postlex=postlexer.PostLexer()
-        )
+        with _fast_table_loading():
+            return Lark(
+                grammar,
+                parser="lalr",
+                cache=own_cache,
+                propagate_positions=False,
+                postlex=postlexer.PostLexer(),
+            )
     shared = base / ".lark_cache.bin"  # python-hcl2's: same options, so the same cache key
     return Lark(
         grammar,
@@ -282,6 +289,53 @@ def _direct_parser() -> Any:
         propagate_positions=True,
         postlex=postlexer.PostLexer(),
     )
+
+
+@contextmanager
+def _fast_table_loading() -> Iterator[None]:
+    """Load the cached LALR table without Lark's generic deserializer.
+
+    Every reduce action of the cached table names its rule by a memo reference; Lark resolves each
+    of the ~20,000 of them through ``Serialize.deserialize`` (a namespace dict and a field list
+    built per call), a third of the time a one-file run spends loading the parser. This builds the
+    same table (the same ``Shift``/``Reduce`` markers, the same memoised ``Rule`` objects) with a
+    plain loop, while the parser is being loaded only; Lark's own code is put back afterwards and
+    used for anything this does not recognise."""
+    try:
+        from lark.grammar import Rule
+        from lark.parsers import lalr_analysis
+    except ImportError:  # another Lark layout: its own deserializer
+        yield
+        return
+    base = lalr_analysis.ParseTableBase
+    original = base.__dict__.get("deserialize")
+    reduce_, shift = lalr_analysis.Reduce, lalr_analysis.Shift
+
+    def deserialize(cls: Any, data: dict, memo: dict) -> Any:
+        tokens = data["tokens"]
+        states = {}
+        for state, actions in data["states"].items():
+            row = {}
+            for token, (action, arg) in actions.items():
+                if action == 1:
+                    ref = arg.get("@") if type(arg) is dict else None
+                    row[tokens[token]] = (
+                        reduce_,
+                        memo[ref] if ref is not None else Rule.deserialize(arg, memo),
+                    )
+                else:
+                    row[tokens[token]] = (shift, arg)
+            states[state] = row
+        return cls(states, data["start_states"], data["end_states"])
+
+    if original is None or not hasattr(base, "__init__"):
+        yield
+        return
+    base.deserialize = classmethod(deserialize)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        base.deserialize = original  # type: ignore[method-assign]
 
 
 def _cache_file(hcl2_dir: Path) -> str | None:
@@ -401,6 +455,7 @@ def parse_tree(text: str, path: str) -> tuple[Any, str]:
         col = bad - (text.rfind("\n", 0, bad) + 1) + 1
         raise ParseFailure(Location(path, line, col), "not valid UTF-8 text")
     text = normalize(text)
+    parser = _parser()  # first: it imports Lark without the ``regex`` module
     from lark.exceptions import LarkError
 
     # A parse allocates a tree that lives on (no cycles to find): the cyclic collector would
@@ -409,7 +464,7 @@ def parse_tree(text: str, path: str) -> tuple[Any, str]:
     if paused:
         gc.disable()
     try:
-        tree = _parser().parse(text)
+        tree = parser.parse(text)
     except LarkError as exc:
         raise _failure(exc, text, path) from None
     except RecursionError:
