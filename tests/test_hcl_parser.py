@@ -255,3 +255,45 @@ def test_grammar_cache_goes_to_the_user_cache_directory(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     found = _cache_file(tmp_path / "hcl2")
     assert found is not None and Path(found).parent == tmp_path / "cache" / "lpcheck"
+
+
+def test_fast_table_loading_builds_what_lark_builds_and_puts_lark_back() -> None:
+    from lark.grammar import NonTerminal, Rule, Terminal
+    from lark.parsers.lalr_analysis import IntParseTable, ParseTableBase, Reduce, Shift
+
+    from lpcheck.parsers.hcl import _fast_table_loading
+
+    rule = Rule(NonTerminal("start"), [Terminal("NAME")])
+    memo = {0: rule}
+    data = {
+        "tokens": {0: "NAME", 1: "$END", 2: "start"},
+        "states": {0: {0: (0, 1), 2: (0, 2)}, 1: {1: (1, {"@": 0})}, 2: {1: (0, 3)}},
+        "start_states": {"start": 0},
+        "end_states": {"start": 3},
+    }
+    original = ParseTableBase.__dict__["deserialize"]
+    expected = IntParseTable.deserialize(data, memo)
+    with _fast_table_loading():
+        assert ParseTableBase.__dict__["deserialize"] is not original
+        fast = IntParseTable.deserialize(data, memo)
+    assert ParseTableBase.__dict__["deserialize"] is original
+    assert isinstance(fast, IntParseTable)
+    assert fast.states == expected.states
+    assert fast.states[1]["$END"][0] is Reduce and fast.states[1]["$END"][1] is rule
+    assert fast.states[0]["NAME"] == (Shift, 1)
+    assert (fast.start_states, fast.end_states) == (expected.start_states, expected.end_states)
+
+
+def test_parsing_does_not_import_the_regex_module() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom lpcheck.parsers.hcl import parse_hcl\n"
+        "parse_hcl('x = 1\\n', 'a.tf')\nprint(sys.modules.get('regex'))\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": src}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "None"
