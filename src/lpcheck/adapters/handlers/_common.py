@@ -245,11 +245,22 @@ def _settle(node: Node | None) -> Node | None:
 def settled(view: ResourceView, ctx: AdaptContext) -> ResourceView:
     """In a plan, an attribute Terraform knows only after apply and whose configuration references
     nothing was not configured: the provider computes it, i.e. AWS's default applies. Such values
-    are dropped (absent), so a plan reads like its configuration. Elsewhere the view is unchanged."""
+    are dropped (absent), and so are the defaults the provider fills in for attributes the
+    configuration does not mention, so a plan reads like its configuration. Elsewhere the view is
+    unchanged."""
     if ctx.format != "terraform-plan" or view.body is None:
         return view
     body = _settle(view.body)
     assert isinstance(body, MapNode)
+    expressions = view.extra.get("expressions")
+    if isinstance(expressions, MapNode) and expressions.items and "dynamic" not in expressions.items:
+        # The provider writes its default for every attribute the configuration leaves out
+        # (``enable_key_rotation = false``, ``encryption_type = "NONE"``): what the configuration
+        # does not mention was not set, so AWS's default applies and a finding belongs at the
+        # resource, as it would for the configuration itself.
+        for key in [k for k in body.items if k not in expressions.items]:
+            del body.items[key]
+            body.key_locs.pop(key, None)
     return ResourceView(
         view.address, view.type, view.loc, body, view.names, view.condition, view.count, view.extra
     )

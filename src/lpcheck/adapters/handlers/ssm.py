@@ -17,8 +17,12 @@ from lpcheck.model.resources import SSMParameter
 def _add(view: ResourceView, ctx: AdaptContext, name: str, kind: str, values: tuple[str, ...]) -> None:
     value = view.value(values[0])
     for other in values[1:]:
-        if value.is_absent or (value.as_str() is None and value.is_literal):
-            value = view.value(other)
+        # In a plan, ``value`` is "known after apply" when only ``insecure_value`` is set.
+        unset = value.is_absent or (value.as_str() is None and value.is_literal)
+        if unset or (value.is_unknown and value.ref is None and view.has(other)):
+            candidate = view.value(other)
+            if not candidate.is_absent:
+                value = candidate
     ctx.model.add(
         SSMParameter(
             address=view.address,
