@@ -245,6 +245,7 @@ def test_template_names_the_variable_default_or_tfvars_entry(tmp_path: Path) -> 
         '  from_default = "arn:aws:iam::aws:policy/${var.policy}"\n'
         '  from_tfvars  = "arn:aws:iam::${var.account}:root"\n'
         '  from_local   = "${local.prefix}/ReadOnlyAccess"\n'
+        '  formatted    = format("arn:aws:iam::%s:root", var.account)\n'
         '  document     = <<EOF\n{"Resource": "arn:aws:iam::${var.account}:root", "Note": "x"}\nEOF\n'
         "}\n",
         terraform__tfvars='account = "123456789012"\n',
@@ -255,6 +256,9 @@ def test_template_names_the_variable_default_or_tfvars_entry(tmp_path: Path) -> 
     assert default.loc == Location("main.tf", 9, 18)
     tfvars = attr(mod, "aws_x.x", "from_tfvars")
     assert isinstance(tfvars, ScalarNode) and tfvars.origin == "terraform.tfvars:1"
+    formatted = attr(mod, "aws_x.x", "formatted")
+    assert isinstance(formatted, ScalarNode) and formatted.value == "arn:aws:iam::123456789012:root"
+    assert formatted.origin == "terraform.tfvars:1"
     local = attr(mod, "aws_x.x", "from_local")
     # code of this module is not an input: the local's reference names it, not its parts
     assert isinstance(local, ScalarNode) and local.origin is None

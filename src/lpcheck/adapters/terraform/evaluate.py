@@ -984,7 +984,7 @@ class Evaluator:
         self._render(_nest(parts)[0], scope, segs, loc, origins)
         holes = [s for s in segs if isinstance(s, _Hole)]
         if not holes:
-            return _text_node(loc, "".join(s for s in segs if isinstance(s, str)), origins)
+            return text_node(loc, "".join(s for s in segs if isinstance(s, str)), origins)
         lifted = lift([h.node for h in holes], lambda p: self._fill(segs, p, loc, json_move, origins), loc)
         if lifted is not None:
             return lifted
@@ -1016,13 +1016,13 @@ class Evaluator:
         for seg in segs:
             if isinstance(seg, _Hole):
                 value = next(it)
-                _note_origin(value, used)
+                note_origin(value, used)
                 out.extend(segments(value, seg.written))
             else:
                 out.append(seg)
         holes = [s for s in out if isinstance(s, _Hole)]
         if not holes:
-            return _text_node(loc, "".join(s for s in out if isinstance(s, str)), used)
+            return text_node(loc, "".join(s for s in out if isinstance(s, str)), used)
         return self._finish(out, holes, loc, json_move)
 
     def _finish(
@@ -1052,7 +1052,7 @@ class Evaluator:
                 elif item.kind == "interp":
                     written = item.expr.text() if isinstance(item.expr, HExpr) else None
                     value = self.eval(item.expr, scope)
-                    _note_origin(value, origins)
+                    note_origin(value, origins)
                     out.extend(segments(value, written))
                 else:
                     out.append(_Hole(unknown(loc, f"template {item.kind}")))
@@ -1175,7 +1175,7 @@ class Evaluator:
         return self._files[target]
 
 
-def _note_origin(node: Node, origins: list[str]) -> None:
+def note_origin(node: Node, origins: list[str]) -> None:
     """Remember where an interpolated value came from when it is an input of the module: a
     variable's default, a tfvars entry, a caller's argument. Code of the module itself (a local,
     another resource's attribute) is not an origin: the composed string is written here."""
@@ -1193,7 +1193,7 @@ def _note_origin(node: Node, origins: list[str]) -> None:
 _TFVARS_ORIGIN = re.compile(r"[^()]+:\d+")  # a tfvars entry: "path:line"
 
 
-def _text_node(loc: Location, text: str, origins: list[str]) -> ScalarNode:
+def text_node(loc: Location, text: str, origins: list[str]) -> ScalarNode:
     """A template's string. A one-line value (an ARN, a name) that took parts from a variable or
     a local names them as its origin, so a finding on it can say where the value came from; a
     document or script (several lines, JSON) does not: its own literals are written here."""

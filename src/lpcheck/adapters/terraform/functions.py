@@ -23,9 +23,11 @@ from lpcheck.adapters.terraform.evaluate import (
     is_error,
     iterate,
     known,
+    note_origin,
     number,
     shift,
     string_mover,
+    text_node,
     text_parts,
     to_text,
     truth,
@@ -69,6 +71,16 @@ def _scalar(loc: Location, value: Any) -> ScalarNode:
     return ScalarNode(loc=loc, value=value)
 
 
+def _text(loc: Location, value: str, args: list[Node]) -> ScalarNode:
+    """A string a function composed, naming the module inputs (a variable default, a tfvars
+    entry, a caller's argument) it was made from, as a template does."""
+    origins: list[str] = []
+    for arg in args:
+        for part in arg.items if isinstance(arg, ListNode) else [arg]:
+            note_origin(part, origins)
+    return text_node(loc, value, origins)
+
+
 def _list_like(node: Node) -> list[Node]:
     if isinstance(node, ListNode):
         return node.items
@@ -80,7 +92,8 @@ def _string_fn(func: Callable[..., Any]) -> Fn:
         bad = _opaque(args, loc, "string function")
         if bad is not None:
             return bad
-        return _scalar(loc, func(*[_s(a) for a in args]))
+        result = func(*[_s(a) for a in args])
+        return _text(loc, result, args) if isinstance(result, str) else _scalar(loc, result)
 
     return call
 
@@ -402,7 +415,7 @@ def _format(ev: Evaluator, args: list[Node], loc: Location) -> Node:
         except (TypeError, ValueError) as exc:
             raise ValueError(str(exc)) from exc
 
-    return _scalar(loc, _VERB.sub(sub, fmt))
+    return _text(loc, _VERB.sub(sub, fmt), args)
 
 
 @fn("formatlist")
@@ -430,7 +443,7 @@ def _join(ev: Evaluator, args: list[Node], loc: Location) -> Node:
     parts: list[str] = []
     for a in args[1:]:
         parts.extend(_s(item) for item in _list_like(a))
-    return _scalar(loc, sep.join(parts))
+    return _text(loc, sep.join(parts), args)
 
 
 @fn("split")
@@ -579,8 +592,8 @@ def _replace(ev: Evaluator, args: list[Node], loc: Location) -> Node:
         except re.error:
             return unknown(loc, "replace with an unsupported regular expression")
         template = re.sub(r"\$\{?(\d+)\}?", r"\\\1", new.replace("\\", "\\\\"))
-        return _scalar(loc, pattern.sub(template, text))
-    return _scalar(loc, text.replace(old, new))
+        return _text(loc, pattern.sub(template, text), args)
+    return _text(loc, text.replace(old, new), args)
 
 
 @fn("substr")
@@ -594,7 +607,7 @@ def _substr(ev: Evaluator, args: list[Node], loc: Location) -> Node:
         raise ValueError("substr needs numbers")
     start = int(offset) if offset >= 0 else len(text) + int(offset)
     end = len(text) if length < 0 else start + int(length)
-    return _scalar(loc, text[start:end])
+    return _text(loc, text[start:end], args)
 
 
 def _numbers(args: list[Node]) -> list[int | float] | None:
