@@ -371,11 +371,18 @@ class PolicyAnalysis:
     """Grants and Denies of every document of one model, computed once for all IAM rules."""
 
     def __init__(self, model: Model, catalog: ActionCatalog | None = None) -> None:
-        self.catalog = catalog or get_catalog()
+        self._catalog = catalog
         self.documents = model.policies
         self.ids = tuple(id(d) for d in self.documents)
         self._grants: list[Grant] | None = None
         self._denies: dict[int, list[Deny]] = {}
+
+    @property
+    def catalog(self) -> ActionCatalog:
+        """The IAM action catalog, loaded (~25 ms) only when a unit has a policy to judge."""
+        if self._catalog is None:
+            self._catalog = get_catalog()
+        return self._catalog
 
     def denies(self, doc: PolicyDocument) -> list[Deny]:
         key = id(doc)
