@@ -169,12 +169,14 @@ _RESOURCE_KEYS = frozenset(
 def scoped_by_condition(statement: Statement) -> bool:
     """Whether a Condition scopes the statement to resources another way (tags: ABAC, the owning
     account/organization, the service of a service-linked role), which LP104 accepts in place of
-    ARNs. Unresolvable conditions count."""
+    ARNs. Unresolvable conditions count. A negated operator (``StringNotEquals``, ``ArnNotLike``
+    ...) excludes some resources and allows every other one, untagged ones included: not a scope."""
     if statement.conditions_unknown:
         return True
     for condition in statement.conditions:
         key = condition.key.strip().lower()
-        if condition.operator.strip().lower().startswith("null"):
+        operator = condition.operator.strip().lower().rsplit(":", 1)[-1]
+        if operator.startswith("null") or "not" in operator:
             continue
         if "resourcetag/" in key or key in _RESOURCE_KEYS:
             return True
