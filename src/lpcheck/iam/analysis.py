@@ -37,7 +37,14 @@ from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 from lpcheck.findings import Issue
-from lpcheck.iam.catalog import ESCALATION_ACTIONS, PASS_ROLE, ActionCatalog, get_catalog, wildcard_match
+from lpcheck.iam.catalog import (
+    ESCALATION_ACTIONS,
+    PASS_ROLE,
+    ActionCatalog,
+    get_catalog,
+    is_wildcard,
+    wildcard_match,
+)
 from lpcheck.iam.markers import is_boundary_policy
 from lpcheck.model.container import Model
 from lpcheck.model.iam import Condition, PolicyDocument, PolicyKind, Statement
@@ -300,6 +307,10 @@ def _unresolved(value: Value) -> tuple[str, str] | None:
     written the same way are the same value, with or without a referenced resource."""
     if not (value.is_unknown and isinstance(value.raw, str) and value.raw.strip()):
         return None
+    # A part the front-end could not spell (``${?}``: an Fn::ImportValue, Fn::GetAZs ...) makes two
+    # different expressions read the same: such a value identifies nothing.
+    if "${?}" in value.raw:
+        return None
     # Without a referenced resource only a reason that spells the expression identifies it (not a
     # generic one such as "dynamic block iterator" or "Fn::Join with computed parts").
     if value.ref or "${" in value.raw:
@@ -316,11 +327,82 @@ def resources_within(statement: Statement, deny: Deny) -> bool:
     for value in statement.resources:
         raw = text(value)
         if raw is None:
-            if _unresolved(value) not in deny.unresolved:
+            key = _unresolved(value)
+            if key is None or not any(_template_within(key, d) for d in deny.unresolved):
                 return False
-        elif not any(wildcard_match(p, raw, case_sensitive=True) for p in deny.resources):
+        elif not any(_pattern_within(raw, p) for p in deny.resources):
             return False
     return True
+
+
+def _pattern_within(allowed: str, denied: str) -> bool:
+    """Whether every ARN ``allowed`` matches is one ``denied`` matches. ``allowed`` is read as
+    literal text, which is exact when ``denied`` has no ``?``: a ``?`` stands for one character and
+    would "cover" an allowed ``*`` that stands for many."""
+    if "?" in denied and is_wildcard(allowed):
+        return False
+    return wildcard_match(denied, allowed, case_sensitive=True)
+
+
+_SUB = "Fn::Sub "
+
+
+def _placeholders(raw: str) -> tuple[str, list[str]] | None:
+    """``Fn::Sub`` text -> (literal text, the ``${...}`` expressions in order); None when ``raw``
+    is not a template or a ``${`` is not closed. A bare ``Ref``/``Fn::GetAtt`` is the template of
+    one expression (CloudFormation's Fn::Sub spelling of it)."""
+    if raw.startswith("Ref ") and " " not in raw[4:]:
+        raw = f"{_SUB}${{{raw[4:]}}}"
+    elif raw.startswith("Fn::GetAtt ") and " " not in raw[11:]:
+        raw = f"{_SUB}${{{raw[11:]}}}"
+    if not raw.startswith(_SUB):
+        return None
+    body, out, holes, i = raw[len(_SUB) :], [], [], 0
+    while i < len(body):
+        if body.startswith("${", i):
+            depth, j = 0, i + 1
+            while j < len(body):
+                depth += {"{": 1, "}": -1}.get(body[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            if j >= len(body):
+                return None
+            holes.append(body[i : j + 1])
+            out.append("\x00")
+            i = j + 1
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out), holes
+
+
+def _template_within(allowed: tuple[str, str], denied: tuple[str, str]) -> bool:
+    """Whether the unresolved ``allowed`` resource is one the unresolved ``denied`` one covers:
+    the same expression, or a template whose wildcards cover it (``${aws_s3_bucket.b.arn}/*``
+    covers ``${aws_s3_bucket.b.arn}/private/*``). An expression stands for the same value wherever
+    it is written (the rule for identical expressions); it never matches another expression, and
+    its text is never read as a pattern (``?`` and ``*`` inside ``${...}`` are not wildcards)."""
+    if allowed == denied:
+        return True
+    if allowed[0] != denied[0]:
+        return False
+    a, d = _placeholders(allowed[1]), _placeholders(denied[1])
+    if a is None or d is None:
+        return False
+    # each distinct expression becomes one private-use character, shared by both sides
+    names: dict[str, str] = {}
+    for hole in (*a[1], *d[1]):
+        names.setdefault(hole, chr(0xE000 + len(names)))
+
+    def spell(text_: str, holes: list[str]) -> str:
+        parts = iter(holes)
+        return "".join(names[next(parts)] if c == "\x00" else c for c in text_)
+
+    denied_text = spell(*d)
+    if "?" in d[0]:
+        return False  # a ``?`` cannot stand for a whole expression's value
+    return _pattern_within(spell(*a), denied_text)
 
 
 # -- grants ----------------------------------------------------------------------------------------
