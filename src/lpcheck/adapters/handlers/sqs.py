@@ -28,6 +28,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 from lpcheck.adapters.context import AdaptContext
 from lpcheck.adapters.handlers._common import (
@@ -45,7 +46,7 @@ from lpcheck.adapters.registry import cfn
 from lpcheck.adapters.view import ResourceView, value_of
 from lpcheck.model.resources import Queue
 from lpcheck.model.values import Value
-from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, ScalarNode, UnknownNode
+from lpcheck.parsers.nodes import ChoiceNode, ListNode, MapNode, Node, PartialText, ScalarNode, UnknownNode
 
 # Normalised keys (lower case, letters only) whose values name a dead-letter destination.
 _DLQ_KEY = re.compile(r"deadletter|redrivepolicy|dlq|onfailure")
@@ -191,14 +192,39 @@ def _dead_letter_links(ctx: AdaptContext) -> tuple[set[str], list[str]]:
     return refs, texts
 
 
-def _is_dead_letter(view: ResourceView, ctx: AdaptContext, names: tuple[str, ...], allow: Node | None) -> str:
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+
+
+def _written_names(view: ResourceView, paths: tuple[str, ...]) -> list[str]:
+    """The written text of the name properties (``name_prefix`` too), including names that are only
+    partly known (``"${var.prefix}-dlq"``, ``!Sub "${AWS::StackName}-dlq"``) with their unknown
+    parts removed, in every branch."""
+    out: list[str] = []
+    for path in paths:
+        for _label, node, _where in branches(view, path):
+            if isinstance(node, PartialText):
+                out.append(_INTERPOLATION.sub(" ", node.text))
+            elif isinstance(node, ScalarNode) and isinstance(node.value, str):
+                out.append(node.value)
+    return out
+
+
+def _is_dead_letter(
+    view: ResourceView,
+    ctx: AdaptContext,
+    names: tuple[str, ...],
+    allow: Node | None,
+    name_paths: tuple[str, ...],
+) -> str:
     """Why the queue is a dead-letter queue (empty when nothing says so)."""
     if _allows_redrive(allow):
         return "its redrive allow policy lets queues use it as a dead-letter queue"
     refs, texts = _dead_letter_links(ctx)
     if (ref_address(view.address) or view.address) in refs or any(names_match(t, names) for t in texts):
         return "another resource uses it as a dead-letter queue"
-    if any(_DLQ_NAME.search(n) for n in (local_name(view.address), *names)):
+    if any(
+        _DLQ_NAME.search(n) for n in (local_name(view.address), *names, *_written_names(view, name_paths))
+    ):
         return "its name says it is a dead-letter queue"
     return ""
 
@@ -247,13 +273,13 @@ def _unset(v: Value) -> bool:
     return v.is_absent or (v.is_literal and v.raw in (None, ""))
 
 
-def _queue(view: ResourceView, ctx: AdaptContext, keys: dict[str, str]) -> None:
+def _queue(view: ResourceView, ctx: AdaptContext, keys: dict[str, Any]) -> None:
     names = literal_names(view, keys["name"])
     redrive, target = _redrive(view, keys["redrive"])
     if redrive.is_absent:
         redrive, target = _separate_redrive(view, ctx, names)
     if redrive.find(_unset) is not None:
-        why = _is_dead_letter(view, ctx, names, view.node(keys["allow"]))
+        why = _is_dead_letter(view, ctx, names, view.node(keys["allow"]), keys["names"])
         if why:
             redrive = Value.unknown(view.loc, reason=why)
     ctx.model.add(
@@ -268,16 +294,18 @@ def _queue(view: ResourceView, ctx: AdaptContext, keys: dict[str, str]) -> None:
     )
 
 
-_CFN_KEYS = {
+_CFN_KEYS: dict[str, Any] = {
     "name": "QueueName",
+    "names": ("QueueName",),
     "redrive": "RedrivePolicy",
     "allow": "RedriveAllowPolicy",
     "sse": "SqsManagedSseEnabled",
     "kms": "KmsMasterKeyId",
     "fifo": "FifoQueue",
 }
-_TF_KEYS = {
+_TF_KEYS: dict[str, Any] = {
     "name": "name",
+    "names": ("name", "name_prefix"),
     "redrive": "redrive_policy",
     "allow": "redrive_allow_policy",
     "sse": "sqs_managed_sse_enabled",
