@@ -146,12 +146,38 @@ def first_setting(view: ResourceView, *paths: str) -> Value:
     return Value.absent(view.loc)
 
 
+def _conjuncts(label: str | None) -> set[str]:
+    return set(label.split(" and ")) if label else set()
+
+
+def _inherited_branches(value: Value, source: Value, reason: str) -> Value:
+    """A conditional ``value`` whose absent branches are unknown where ``source`` is given under
+    the same condition (or unconditionally): ``StorageEncrypted: !If [HasSnapshot, NoValue, true]``
+    with ``DBSnapshotIdentifier: !If [HasSnapshot, !Ref Snapshot, NoValue]`` inherits the
+    snapshot's encryption in the snapshot branch, which is no finding."""
+    given = [v for v in source.variants() if _given(v)]
+    out: list[Value] = []
+    changed = False
+    for v in value.variants():
+        if v.is_absent and any(_conjuncts(g.condition) <= _conjuncts(v.condition) for g in given):
+            out.append(Value.unknown(v.loc, reason=reason).with_condition(v.condition))
+            changed = True
+        else:
+            out.append(v)
+    return Value.choice(out, value.loc) if changed else value
+
+
 def inherited(value: Value, source: Value, reason: str) -> Value:
     """``value`` unless it is absent where ``source`` is present: then AWS takes it from the source.
 
-    Only whole-absent values are refined; each branch of a conditional ``source`` yields an
-    unknown (the source supplies it) or the original absent value under that branch's condition."""
-    if not value.is_absent or not is_set(source):
+    A whole-absent value becomes, per branch of a conditional ``source``, unknown (the source
+    supplies it) or the original absent value under that branch's condition; a conditional value
+    has its absent branches refined by ``_inherited_branches``."""
+    if not is_set(source):
+        return value
+    if value.options:
+        return _inherited_branches(value, source, reason)
+    if not value.is_absent:
         return value
     if not source.options:
         return Value.unknown(value.loc, reason=reason)
