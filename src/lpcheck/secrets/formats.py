@@ -45,6 +45,13 @@ class CredentialMatch:
 
 _KEY_ID_STRICT = re.compile(r"(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])")
 _KEY_ID_RELAXED = re.compile(r"(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])")
+# "aws_access_key_id = X", "AWS_ACCESS_KEY_ID=X", "\"AccessKeyId\": \"X\"" inside a text (user data,
+# a credentials file): the name says what follows is a key ID, so the relaxed alphabet applies
+# (the AWS documentation's AKIAI44QH8DHBEXAMPLE is not base32).
+_KEY_ID_ASSIGN = re.compile(
+    r"(?i:access[_-]?key(?:[_-]?id)?)[\"']?\s*(?:=|:|=>|\s)\s*[\"']?"
+    r"((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])"
+)
 _SECRET_40 = re.compile(r"(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
 # "aws_secret_access_key = X", "AWS_SECRET_ACCESS_KEY=X", "\"SecretAccessKey\": \"X\"", "secret_key: X"
 _SECRET_ASSIGN = re.compile(
@@ -130,12 +137,14 @@ def find_aws_key_ids(text: str, context: str | None = None) -> list[CredentialMa
     if not _KEY_PREFIX.search(text):
         return []
     pattern = _KEY_ID_RELAXED if context and is_access_key_context(context) else _KEY_ID_STRICT
-    out = []
-    for m in pattern.finditer(text):
-        body = m.group(1)[4:]
-        if not _low_entropy(body):
-            out.append(CredentialMatch(AWS_KEY_ID, m.group(1), m.start(1), aws=True))
-    return out
+    found = {m.start(1): m.group(1) for m in pattern.finditer(text)}
+    if pattern is _KEY_ID_STRICT:
+        found.update((m.start(1), m.group(1)) for m in _KEY_ID_ASSIGN.finditer(text))
+    return [
+        CredentialMatch(AWS_KEY_ID, key, start, aws=True)
+        for start, key in sorted(found.items())
+        if not _low_entropy(key[4:])
+    ]
 
 
 def find_aws_secret_keys(

@@ -176,6 +176,11 @@ def _dedupe(raw: list[Hit], model: Model) -> list[Hit]:
     exact = {(h.cred.text, h.loc.path, h.owner) for h in hits if h.exact}
     hits = [h for h in hits if h.exact or (h.cred.text, h.loc.path, h.owner) not in exact]
 
+    # a Terraform local written as the credential and interpolated into a longer text (user data,
+    # a credentials file): the local is where it is written, the text is one of its uses
+    in_locals = {h.cred.text for h in hits if h.exact and h.owner.startswith("local.")}
+    hits = [h for h in hits if h.exact or h.origin or h.cred.text not in in_locals]
+
     # a default that flowed into literals: once, at its first use; and not at the default itself
     default_locs = {p.default.loc for p in model.of(TemplateParameter) if p.default.loc is not None}
     flowed = {h.cred.text for h in hits if h.origin}
