@@ -33,7 +33,9 @@ _UNKNOWN = object()  # an element whose presence, not only value, cannot be know
 def _exported(node: UnknownNode) -> bool:
     """Text another stack decides (an export, a nested stack output): it may be a joined list."""
     reason = node.reason
-    return reason.startswith("Fn::ImportValue") or (reason.startswith("Fn::GetAtt") and ".Outputs." in reason)
+    if reason.startswith(("Fn::ImportValue", "Fn::Join")):  # an export, a join of a computed list
+        return True
+    return reason.startswith("Fn::GetAtt") and ".Outputs." in reason
 
 
 def _element(node: Node | None, item_key: str | None, joined: bool = False) -> tuple[object, ...]:
