@@ -8,7 +8,8 @@ A parameter is reported, at its ``Type``, when its type is literally ``String`` 
   secret, token, api key, private key, credentials; not ``.../secret-arn``, ``.../token-ttl``), unless
   its literal value is shaped like a pointer (an ARN, a path, a URL without a password, a number or
   boolean); or
-- its value matches a credential format (AWS key, GitHub/Slack/Stripe token, private key...).
+- its value matches a credential format (AWS key, GitHub/Slack/Stripe token, private key...) or is
+  a URL with a literal password (``postgres://app:S3cret@db:5432/app``, a connection string).
 
 When the name is computed (``!Sub /${Env}/db/password`` without a default, ``"/${var.env}/token"``)
 its written text counts (the unknown parts left out), or when the front-end has none, the
@@ -35,6 +36,7 @@ from lpcheck.secrets import (
     find_other_credentials,
     looks_non_secret_value,
     looks_secret_name,
+    url_credentials,
 )
 from lpcheck.secrets.scan import partial_text
 
@@ -49,6 +51,8 @@ def _reason(param: SSMParameter, model: Model) -> str | None:
             creds = find_aws_credentials(text, "value") + find_other_credentials(text)
             if creds:
                 return f"its value is {_article(creds[0].kind)}"
+            if v.is_literal and url_credentials(text):
+                return "its value is a URL with an embedded password"
     names = [v.as_str() for v in param.name.variants() if v.as_str()]
     for v in param.name.variants():
         if v.is_unknown:
