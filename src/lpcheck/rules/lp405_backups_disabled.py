@@ -85,7 +85,12 @@ def _tables(model: Model) -> Iterable[Issue]:
         cfn = "PointInTimeRecoveryEnabled"
         if found.is_absent and table.type == "AWS::DynamoDB::Table":
             cfn = "PointInTimeRecoverySpecification"
-        setting = describe_setting(found, table, cfn, "point_in_time_recovery.enabled", "defaults to false")
+        tf = (
+            "point_in_time_recovery"
+            if table.type == "aws_dynamodb_table_replica"
+            else "point_in_time_recovery.enabled"
+        )
+        setting = describe_setting(found, table, cfn, tf, "defaults to false")
         yield Issue(
             loc=found.at(table.loc),
             message=f"DynamoDB table {table.address} has no point-in-time recovery: {setting}",
