@@ -804,7 +804,9 @@ def test_lp107_unresolved_condition_values_still_restrict() -> None:
             "Principal": node("*", line),
             "Action": node("execute-api:Invoke", line),
             "Resource": UnknownNode(
-                loc=Location("t.tf", line), ref="aws_api_gateway_rest_api.api", reason="parts"
+                loc=Location("t.tf", line),
+                ref="aws_api_gateway_rest_api.api",
+                reason="Fn::Sub ${aws_api_gateway_rest_api.api.execution_arn}/*",
             ),
         }
         if condition is not None:

@@ -307,15 +307,34 @@ def _unresolved(value: Value) -> tuple[str, str] | None:
     written the same way are the same value, with or without a referenced resource."""
     if not (value.is_unknown and isinstance(value.raw, str) and value.raw.strip()):
         return None
-    # A part the front-end could not spell (``${?}``: an Fn::ImportValue, Fn::GetAZs ...) makes two
-    # different expressions read the same: such a value identifies nothing.
-    if "${?}" in value.raw:
+    raw = value.raw.strip()
+    # Only a reason that spells the expression identifies it: ``Ref X``, ``Fn::GetAtt X.Arn``, a
+    # template ``Fn::Sub ...``, Terraform's ``aws_x.y.arn is computed``. A generic one ("Fn::Select
+    # from a computed list", "lookup in an unknown map", "dynamic block iterator") reads the same
+    # for different expressions of the same resource.
+    if not (raw.startswith(("Ref ", "Fn::GetAtt ", _SUB)) or raw.endswith(" is computed")):
         return None
-    # Without a referenced resource only a reason that spells the expression identifies it (not a
-    # generic one such as "dynamic block iterator" or "Fn::Join with computed parts").
-    if value.ref or "${" in value.raw:
-        return value.ref or "", value.raw
+    if raw.startswith(_SUB) and not _spelled(raw, value.ref):
+        return None
+    if value.ref or "${" in raw:
+        return value.ref or "", raw
     return None
+
+
+def _spelled(raw: str, ref: str | None) -> bool:
+    """Whether every ``${...}`` of a template names what it stands for. Not so: a part the
+    front-end could not spell (``${?}``: an ``Fn::ImportValue``, ``Fn::GetAZs``), and a bare name
+    that is not the referenced resource nor a pseudo parameter (the variable of an ``Fn::Sub``
+    variable map, ``${X}``, stands for whatever its map says)."""
+    for hole in re.findall(r"\$\{([^}]*)\}", raw):
+        name = hole.strip()
+        if name == "?":
+            return False
+        if "." in name or "(" in name or "[" in name or name.startswith("AWS::"):
+            continue
+        if name != ref:
+            return False
+    return True
 
 
 def resources_within(statement: Statement, deny: Deny) -> bool:
