@@ -309,8 +309,10 @@ def test_lp402_counts_separate_instance_blocks_and_literal_names() -> None:
 
 def test_lp402_no_instances_and_per_cluster_count() -> None:
     u = Unit()
-    u.add("aws_docdb_cluster.docs", {"storage_encrypted": True})
-    assert u.issues("LP402") == []  # no instance here: they are managed elsewhere
+    docs = u.add("aws_docdb_cluster.docs", {"storage_encrypted": True})
+    assert lines(u.issues("LP402")) == [docs]  # no instance block at all: nothing fails over
+    u.add("aws_docdb_cluster_instance.docs", {"cluster_identifier": Ref("aws_docdb_cluster.docs")}, count=0)
+    assert u.issues("LP402") == []  # instances switched off by an input: the caller's choice
 
     u = Unit()
     start = u.add("aws_rds_cluster.this", {"engine": "aurora-mysql"}, count=2)

@@ -51,6 +51,9 @@ class DBCluster(Resource):
     storage_encrypted: Value = field(default_factory=_absent)
     backup_retention: Value = field(default_factory=_absent)
     serverless: bool = False  # Aurora Serverless v1 (engine_mode serverless) has no instances
+    # Cluster-instance blocks written in the unit, whatever their count (a Terraform block whose
+    # count is 0 or unknown creates no DBInstance); None when a module call might add some.
+    instance_blocks: int | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -1,10 +1,11 @@
 """LP402 cluster-without-failover: a database cluster, cache or search domain with no second AZ.
 
-- An Aurora/DocumentDB/Neptune cluster with exactly one instance defined in the same template or
-  module. Instances are linked to the cluster through the model (a reference, or a literal
+- An Aurora/DocumentDB/Neptune cluster with fewer than two instances defined in the same template
+  or module. Instances are linked to the cluster through the model (a reference, or a literal
   identifier equal to the cluster's); Terraform ``count``/``for_each`` multiply. A cluster with no
-  instance in the unit is not reported: its instances are managed elsewhere (another stack, the
-  caller of a module whose ``instances`` input defaults to empty). No finding when a count is
+  instance block at all in the unit is reported (nothing fails over); one whose instance blocks
+  are switched off by an input (``count = 0``, a ``for_each`` over an empty default: the module's
+  caller chooses the instances) or that calls modules which may add them is not. No finding when a count is
   unknown, when an instance of the unit names its cluster in a way that cannot be
   resolved (it may be this cluster's), for Aurora Serverless v1 (no instances to add) and for
   Multi-AZ DB clusters (three instances are built in). An instance under a CloudFormation
@@ -50,14 +51,20 @@ def _db_clusters(model: Model) -> Iterable[Issue]:
         if any(n is None for n in counts):
             continue
         total = sum(n for n in counts if n is not None)
-        if total != 1:  # 0: the instances live elsewhere (another stack, the module's caller)
-            continue
         what = _FAMILY[cluster.family]
+        if total == 1:
+            detail = f"has one DB instance ({linked[0].address}) in this {place}"
+        elif total == 0 and cluster.instance_blocks == 0:
+            # No instance block at all: nothing in this template/module serves or fails over.
+            # (An instance block switched off by an input, count 0 or a for_each over an empty
+            # default, means the instances are the caller's choice: not reported.)
+            detail = f"has no DB instance defined in this {place}"
+        else:
+            continue
         yield Issue(
             loc=cluster.loc,
             message=(
-                f"{what} {cluster.address} has one DB instance ({linked[0].address}) in this {place}"
-                f"{when(_NONE, cluster)}: "
+                f"{what} {cluster.address} {detail}{when(_NONE, cluster)}: "
                 "there is no replica in another Availability Zone to fail over to"
             ),
             resource=cluster.address,

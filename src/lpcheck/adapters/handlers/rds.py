@@ -246,9 +246,56 @@ def _cluster(
             engine=engine,
             storage_encrypted=encryption(view, flag, kms, *sources),
             backup_retention=setting(view, retention) if retention else Value.absent(view.loc),
+            instance_blocks=None if _secondary(view) else _instance_blocks(view, ctx),
             **kw,  # type: ignore[arg-type]
         )
     )
+
+
+_INSTANCE_TYPES = frozenset(
+    {
+        "aws_rds_cluster_instance",
+        "aws_docdb_cluster_instance",
+        "aws_neptune_cluster_instance",
+        "AWS::RDS::DBInstance",
+        "AWS::DocDB::DBInstance",
+        "AWS::Neptune::DBInstance",
+    }
+)
+
+
+def _secondary(view: ResourceView) -> bool:
+    """A global-database or cross-region replica cluster may be headless (no instances) by design."""
+    keys = (
+        "GlobalClusterIdentifier",
+        "ReplicationSourceIdentifier",
+        "global_cluster_identifier",
+        "replication_source_identifier",
+    )
+    return any(not view.value(k).is_absent for k in keys)
+
+
+def _instance_blocks(view: ResourceView, ctx: AdaptContext) -> int | None:
+    """How many cluster-instance blocks of the unit name this cluster, whatever their count (an
+    instance naming it in a way that cannot be resolved counts too); None if a module may add some."""
+    names = {n.lower() for n in view.names}
+    blocks = 0
+    for other in ctx.resources.values():
+        if other.type == "module":
+            return None
+        if other.type not in _INSTANCE_TYPES:
+            continue
+        target = other.value("DBClusterIdentifier" if "::" in other.type else "cluster_identifier")
+        for v in target.variants():
+            literal = v.as_str()
+            if (
+                v.ref == view.address
+                or (v.is_unknown and v.ref is None)
+                or (literal is not None and literal.lower() in names)
+            ):
+                blocks += 1
+                break
+    return blocks
 
 
 _CFN_CLUSTER = ("DBClusterIdentifier", "StorageEncrypted", "KmsKeyId", "BackupRetentionPeriod")
