@@ -317,7 +317,8 @@ resource "aws_security_group" "g" {
 def test_count_and_for_each(tmp_path: Path, captured: dict[str, list[ResourceView]]) -> None:
     files = {
         "main.tf": 'variable "create" {\n  default = false\n}\n'
-        'resource "aws_s3_bucket" "off" {\n  count = var.create ? 1 : 0\n}\n'
+        'resource "aws_s3_bucket" "off" {\n  count = 0\n}\n'
+        'resource "aws_s3_bucket" "by_default" {\n  count = var.create ? 1 : 0\n}\n'
         'resource "aws_s3_bucket" "two" {\n  count = 2\n}\n'
         'resource "aws_s3_bucket" "each" {\n  for_each = toset(["a", "b", "a"])\n}\n'
         'resource "aws_s3_bucket" "unknown" {\n  count = length(data.x.y.ids)\n}\n'
@@ -332,6 +333,8 @@ def test_count_and_for_each(tmp_path: Path, captured: dict[str, list[ResourceVie
         "aws_s3_bucket.each": 2,
         "aws_s3_bucket.unknown": None,
         "aws_s3_bucket.plain": 1,
+        # off only by the scanned module's own default: the deployer may switch it on
+        "aws_s3_bucket.by_default": None,
     }
 
 

@@ -251,9 +251,10 @@ def test_count_zero_module_calls_are_not_expanded(tmp_path: Path, views) -> None
         tmp_path,
         {
             **DB_MODULE,
+            "terraform.tfvars": "enabled = false\n",
             "main.tf": """\
 variable "enabled" {
-  default = false
+  default = true
 }
 module "off" {
   source   = "./modules/db"
@@ -553,9 +554,10 @@ def test_count_zero_blocks_are_neighbours_not_dispatched(tmp_path: Path, views) 
     write(
         tmp_path,
         {
+            "terraform.tfvars": "create_dlq = false\n",
             "main.tf": """\
 variable "create_dlq" {
-  default = false
+  default = true
 }
 resource "aws_sqs_queue" "dlq" {
   count = var.create_dlq ? 1 : 0
@@ -564,7 +566,7 @@ resource "aws_sqs_queue" "dlq" {
 resource "aws_sqs_queue" "main" {
   name = "main"
 }
-"""
+""",
         },
     )
     adapt(tmp_path)

@@ -13,6 +13,9 @@ other resources' attributes, policy documents) keep their own place.
 to a choice with one option per instance (labelled ``each.key = "admin"``), so a value that
 differs per instance is reported for the instance that has it. A block with ``count = 0`` is
 never created: its view is in ``ctx.resources`` (count 0) for its neighbours but no handler sees it.
+Except in the scanned (root) module when the zero comes only from a variable's declared default
+(``count = var.enable_rds ? 1 : 0``, ``enable_rds`` defaulting to false, no tfvars value): the
+deployer decides, so the block "may be created" (count unknown) and is judged like any other.
 
 Local child modules (``module "x" { source = "./modules/db" }``, ``"../../"``) are evaluated too,
 recursively (depth ``MAX_DEPTH``, cycle-safe, each directory parsed once per process): the
@@ -213,9 +216,20 @@ class TerraformModule:
         # blocks): a policy document does not take them for statements or principals it knows
         self._placeholders: set[int] = set()
         self._current: str | None = None
+        # while re-evaluating a count/for_each: variables that only have their declared default
+        # are unknown (see ``_without_defaults``)
+        self._hide_defaults = False
 
     # -- references (the evaluator's Refs protocol) --------------------------------------------
     def ref(self, root: str, steps: list[Step], loc: Location, ev: Evaluator, scope: Scope) -> Node:
+        if self._hide_defaults and root not in ("var", "local"):
+            # defaults are hidden along variables and locals only: resources, data sources and
+            # module outputs are evaluated (and cached) as usual
+            self._hide_defaults = False
+            try:
+                return self.ref(root, steps, loc, ev, scope)
+            finally:
+                self._hide_defaults = True
         first = steps[0].key if steps and steps[0].kind == "attr" else None
         if root == "var":
             if first is None:
@@ -254,6 +268,8 @@ class TerraformModule:
         return unknown(loc, f"unknown name {root}")
 
     def var(self, name: str, loc: Location) -> Node:
+        if self._hide_defaults and name not in self.tfvars:
+            return unknown(loc, f"variable {name} has only its declared default")
         found = self._var_value(name)
         if found is None:
             return unknown(loc, f"variable {name} has no default")
@@ -345,7 +361,8 @@ class TerraformModule:
         return found
 
     def local(self, name: str, loc: Location) -> Node:
-        if name in self._local_cache:
+        hidden = self._hide_defaults  # a value without the defaults is not the local's value
+        if name in self._local_cache and not hidden:
             return self._local_cache[name]
         attr = self.locals.get(name)
         if attr is None:
@@ -361,7 +378,8 @@ class TerraformModule:
         finally:
             self._busy.discard(key)
             self.ev.context = outer
-        self._local_cache[name] = value
+        if not hidden:
+            self._local_cache[name] = value
         return value
 
     def resource_ref(self, address: str, steps: list[Step], loc: Location) -> Node:
@@ -481,9 +499,17 @@ class TerraformModule:
             node = self.ev.eval(attrs["count"].expr)
             n = number(node)
             count = int(n) if n is not None and n >= 0 else None
+            if count == 0:
+                hidden = self._without_defaults(attrs["count"].expr)
+                if hidden is not None and number(hidden) != 0:
+                    count = None  # zero only by a variable's default: may be created
             result = (count, _count_scope(count, node.loc, where) if count else EMPTY)
         elif "for_each" in attrs:
             node = self.ev.eval(attrs["for_each"].expr)
+            if _each_count(node) == 0:
+                hidden = self._without_defaults(attrs["for_each"].expr)
+                if hidden is not None and _each_count(hidden) != 0:
+                    node = hidden  # empty only by a variable's default: may have instances
             result = (_each_count(node), _each_scope(node, where))
             if result[1] is EMPTY and isinstance(node, UnknownNode) and node.ref:
                 # over another resource's instances (``for_each = aws_s3_bucket.many``, a for
@@ -491,6 +517,25 @@ class TerraformModule:
                 result = (result[0], _unknown_each(node))
         self._inst_cache[key] = result
         return result
+
+    def _without_defaults(self, expr: object) -> Node | None:
+        """``expr`` (a count or for_each that gave no instance) evaluated again with every
+        variable that has only its declared default unknown, directly or through locals; None
+        in a called module, where the caller's arguments (or their absence) decide.
+
+        A scanned module is a root whose deployer sets its variables: ``enable_x = false`` by
+        default switches a block off only until someone sets it (a literal ``count = 0``, a
+        tfvars or caller value, a resource attribute still do). Templates seen here are not
+        recorded for the secret rules: their unknown parts are ours, not the author's."""
+        if self.call is not None:
+            return None
+        partials, self.ev.partials = self.ev.partials, None
+        self._hide_defaults = True
+        try:
+            return self.ev.eval(expr)
+        finally:
+            self._hide_defaults = False
+            self.ev.partials = partials
 
     # -- bodies -----------------------------------------------------------------------------------
     def body(self, decl: Decl) -> MapNode:

@@ -89,7 +89,7 @@ def statement(block: MapNode, placeholders: set[int] | frozenset[int] = frozense
     else:
         put("Effect", effect, "effect")
     for attr, key in _ELEMENTS[1:]:
-        put(key, block.items.get(attr), attr)
+        put(key, _unset_nulls(block.items.get(attr)), attr)
     principals = blocks(block, "principals")
     not_principals = blocks(block, "not_principals")
     real = [b for b in principals if id(b) not in placeholders]
@@ -104,6 +104,23 @@ def statement(block: MapNode, placeholders: set[int] | frozenset[int] = frozense
     put("NotPrincipal", _principals(not_principals), "not_principals")
     put("Condition", _conditions(blocks(block, "condition")), "condition")
     return out
+
+
+def _unset_nulls(node: Node | None) -> Node | None:
+    """A ``null`` element of ``actions``/``resources`` (``[var.target_arn]``, the variable left at
+    its ``null`` default) is an input not set yet: Terraform refuses to render it, so it is no
+    grammar error of the document but an unknown element."""
+    if not isinstance(node, ListNode) or not any(_is_null(item) for item in node.items):
+        return node
+    items: list[Node] = [
+        UnknownNode(loc=item.loc, reason="null: an input not set") if _is_null(item) else item
+        for item in node.items
+    ]
+    return ListNode(loc=node.loc, origin=node.origin, items=items)
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.value is None
 
 
 def _text(node: Node | None) -> str | None:
