@@ -89,3 +89,18 @@ def test_precedence_one_finding_per_cause() -> None:
         [_f("LP102", s1), _f("LP103", s1), _f("LP104", s1), _f("LP110", s1), _f("LP104", s2), _f("LP106", s2)]
     )
     assert sorted((f.rule_id, f.subject.line) for f in kept) == [("LP102", 3), ("LP106", 9)]
+
+
+def test_child_module_outside_the_scan_is_reported_by_its_caller(tmp_path: Path, monkeypatch) -> None:
+    """``lpcheck check envs/prod`` with ``source = "../../modules/db"``: nobody else scans the child."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(engine, "_STANDALONE", {})
+    Path("modules/db").mkdir(parents=True)
+    Path("envs/prod").mkdir(parents=True)
+    Path("modules/db/main.tf").write_text(CHILD)
+    Path("modules/db/key.tf").write_text(CHILD_KEY)
+    Path("envs/prod/main.tf").write_text(CALLER.replace("./modules/db", "../../modules/db"))
+    found = _where(scan(["envs/prod"], jobs=1))
+    assert ("LP401", os.path.join("envs", "prod", "main.tf"), 3) in found
+    assert ("LP302", os.path.join("modules", "db", "main.tf"), 4) in found
+    assert ("LP204", os.path.join("modules", "db", "key.tf"), 4) in found

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lpcheck import discovery as disc
@@ -44,6 +44,9 @@ class Unit:
 class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    # Absolute directories the scan covers (walked directories; a named file's own directory):
+    # a child module inside them is reported by its own scan, one outside by its callers.
+    roots: tuple[str, ...] = ()
 
     def wants(self, rule_id: str) -> bool:
         if self.select and not any(rule_id.startswith(s) for s in self.select):
@@ -244,7 +247,10 @@ def _reported_here(f: Finding, unit: Unit, options: Options, severities: dict[st
         return True  # CloudFormation, policies, a policy read with file(): nobody else reports them
     if any(sf.display == path for sf in unit.files):
         return True
-    own = _standalone(os.path.dirname(os.path.abspath(path)), options, severities)
+    directory = os.path.dirname(os.path.abspath(path))
+    if not any(directory == r or directory.startswith(r + os.sep) for r in options.roots):
+        return True  # no scan of the child's own directory will report it: the caller does
+    own = _standalone(directory, options, severities)
     return (f.rule_id, f.loc) not in own
 
 
@@ -300,7 +306,11 @@ def _outcomes(units: list[Unit], options: Options, severities: dict[str, str], j
 
 def scan(paths: Iterable[str], options: Options | None = None, jobs: int | None = None) -> ScanResult:
     """Scan ``paths``; ``jobs`` worker processes for large scans (default: the CPU count)."""
+    paths = list(paths)
     options = options or Options()
+    if not options.roots:
+        roots = {os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths}
+        options = replace(options, roots=tuple(sorted(roots)))
     result = ScanResult(root=Path.cwd())
     found = disc.discover(paths)
     result.skipped = list(found.skipped)
