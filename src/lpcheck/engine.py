@@ -337,5 +337,7 @@ def scan(paths: Iterable[str], options: Options | None = None, jobs: int | None 
     unique: dict[tuple, Finding] = {}
     for f in findings:
         unique.setdefault((f.rule_id, f.loc, f.message), f)
-    result.findings = sorted(unique.values(), key=Finding.sort_key)
+    from lpcheck.suppressions import apply_suppressions
+
+    result.findings = sorted(apply_suppressions(list(unique.values())), key=Finding.sort_key)
     return result
